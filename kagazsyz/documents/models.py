@@ -1,0 +1,27 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Document(models.Model):
+    """An issued document. Its claims are signed; the PDF and the QR payload carry them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    number = models.CharField(max_length=32, unique=True)
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="documents")
+    source_ref = models.CharField(max_length=64, db_index=True)  # the application's id
+    doc_type = models.CharField(max_length=64)
+    agency_code = models.CharField(max_length=16)
+    titles = models.JSONField()  # {"ky", "ru", "en"}
+    claims = models.JSONField()  # [{"name", "labels": {...}, "value"}]
+    issued_at = models.DateTimeField()
+    valid_until = models.DateTimeField(null=True)
+    key_id = models.CharField(max_length=64)
+    qr_payload = models.TextField()
+    pdf = models.BinaryField()
+    revoked_at = models.DateTimeField(null=True)
+    revocation_reason = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return self.number

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("api/", include("kagazsyz.api.urls")),
+    path("", include("kagazsyz.web.urls")),
+]
