@@ -25,7 +25,9 @@ DEMO_SECRET_KEY = "demo-only-secret-key-never-use-in-production"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", DEMO_SECRET_KEY)
 DEBUG = env_bool("DEBUG", default=False)
 if PRODUCTION and SECRET_KEY == DEMO_SECRET_KEY:
-    raise SettingError("production refuses the default SECRET_KEY: set SECRET_KEY or SECRET_KEY_FILE")
+    raise SettingError(
+        "production refuses the default SECRET_KEY: set SECRET_KEY or SECRET_KEY_FILE"
+    )
 if PRODUCTION and DEBUG:
     raise SettingError("production refuses DEBUG=true")
 
@@ -36,7 +38,9 @@ SANDBOX_LOGIN = not PRODUCTION and env_bool("SANDBOX_LOGIN", default=True)
 VAR_DIR = env_path("KAGAZSYZ_VAR", PROJECT_DIR / "var")
 KEYS_DIR = env_path("KAGAZSYZ_KEYS_DIR", VAR_DIR / "keys")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -108,7 +112,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
@@ -122,7 +129,8 @@ TIME_ZONE = "Asia/Bishkek"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Collected files exist only where collectstatic ran (production); elsewhere the finders serve them.
+STATIC_ROOT = env_path("STATIC_ROOT", VAR_DIR / "static") if PRODUCTION else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

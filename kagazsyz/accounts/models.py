@@ -17,8 +17,12 @@ class UserManager(BaseUserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, personal_number: str, password: str | None = None, **extra: Any) -> User:
-        return self.create_user(personal_number, password, is_staff=True, is_superuser=True, **extra)
+    def create_superuser(
+        self, personal_number: str, password: str | None = None, **extra: Any
+    ) -> User:
+        return self.create_user(
+            personal_number, password, is_staff=True, is_superuser=True, **extra
+        )
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -62,7 +66,11 @@ class OfficialRole(models.Model):
     granted_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "agency_code", "role"], name="unique_official_role")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency_code", "role"], name="unique_official_role"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} {self.role}@{self.agency_code}"

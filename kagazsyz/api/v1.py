@@ -1,3 +1,233 @@
-from ninja import NinjaAPI
+"""The JSON API, version 1. Handlers parse at the edge and call one service or selector each."""
 
-api = NinjaAPI(title="Kagazsyz API", version="1", urls_namespace="api-v1")
+from __future__ import annotations
+
+import json
+import logging
+from typing import Annotated, Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Header, NinjaAPI, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer
+from pydantic import Field
+
+from kagazsyz.accounts.models import User
+from kagazsyz.accounts.services import api_token_issue, citizen_sandbox_login, user_for_api_token
+from kagazsyz.api import schemas
+from kagazsyz.api.problems import (
+    INTERNAL_ERROR,
+    MALFORMED_BODY,
+    NOT_FOUND_ROUTE,
+    UNAUTHORIZED,
+    domain_problem,
+    problem,
+    validation_problem,
+)
+from kagazsyz.applications.selectors import application_get_for_citizen, applications_for_citizen
+from kagazsyz.applications.services import application_submit, service_or_error
+from kagazsyz.catalog.loader import get_catalog
+from kagazsyz.core.errors import DomainError, Message
+from kagazsyz.documents.selectors import document_get_for_holder, documents_for_holder
+from kagazsyz.documents.verification import verify_pdf, verify_qr
+
+
+logger = logging.getLogger(__name__)
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        return user_for_api_token(token)
+
+
+api = NinjaAPI(
+    title="Kagazsyz API",
+    version="1",
+    description="Digital public services of the Kyrgyz Republic. Errors are application/problem+json.",
+    urls_namespace="api-v1",
+    auth=BearerToken(),
+)
+
+NO_VERIFY_INPUT = Message(
+    ky='PDF файлын (multipart `file` талаасы) же QR текстин ({"qr": …}) жөнөтүңүз.',
+    ru='Отправьте PDF (поле multipart `file`) или текст QR-кода ({"qr": …}).',
+    en='Send a PDF (multipart field `file`) or the QR text ({"qr": …}).',
+)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return domain_problem(request, exc)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return validation_problem(request, list(exc.errors))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return problem(request, status=401, code="unauthorized", message=UNAUTHORIZED)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 404:
+        return problem(request, status=404, code="not_found", message=NOT_FOUND_ROUTE)
+    return problem(request, status=exc.status_code, code="malformed_request", message=MALFORMED_BODY)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem(request, status=404, code="not_found", message=NOT_FOUND_ROUTE)
+
+
+@api.exception_handler(Exception)
+def _internal_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("unhandled error in %s", request.path)
+    return problem(request, status=500, code="internal_error", message=INTERNAL_ERROR)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+class LoginIn(Schema):
+    personal_number: str = Field(max_length=64)
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"  # noqa: S105 - the scheme name, not a secret
+    full_name: str
+
+
+@api.post(
+    "/sandbox/login",
+    auth=None,
+    response=TokenOut,
+    tags=["sandbox"],
+    summary="Demo log-in as a synthetic resident",
+)
+def sandbox_login(request: HttpRequest, payload: LoginIn) -> dict[str, str]:
+    user = citizen_sandbox_login(personal_number=payload.personal_number)
+    return {
+        "token": api_token_issue(user=user),
+        "token_type": "Bearer",
+        "full_name": user.full_name,
+    }
+
+
+@api.get("/services", auth=None, response=list[schemas.ServiceOut], tags=["catalogue"])
+def services(request: HttpRequest) -> list[dict[str, Any]]:
+    return [schemas.service_out(service) for service in get_catalog().services.values()]
+
+
+@api.get("/services/{code}", auth=None, response=schemas.ServiceOut, tags=["catalogue"])
+def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    return schemas.service_out(service_or_error(code))
+
+
+@api.post("/applications", response={201: schemas.ApplicationOut}, tags=["applications"])
+def application_create(
+    request: HttpRequest,
+    payload: schemas.ApplicationIn,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> Status:
+    application = application_submit(
+        citizen=_user(request),
+        service_code=payload.service,
+        answers=payload.answers,
+        idempotency_key=idempotency_key,
+    )
+    return Status(201, schemas.application_out(application))
+
+
+@api.get("/applications", response=list[schemas.ApplicationOut], tags=["applications"])
+def application_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        schemas.application_out(a) for a in applications_for_citizen(citizen=_user(request))[:200]
+    ]
+
+
+@api.get("/applications/{application_id}", response=schemas.ApplicationOut, tags=["applications"])
+def application_detail(request: HttpRequest, application_id: str) -> dict[str, Any]:
+    return schemas.application_out(
+        application_get_for_citizen(citizen=_user(request), application_id=application_id)
+    )
+
+
+@api.get("/documents", response=list[schemas.DocumentOut], tags=["documents"])
+def document_list(request: HttpRequest) -> list[dict[str, Any]]:
+    return [schemas.document_out(d) for d in documents_for_holder(holder=_user(request))[:200]]
+
+
+@api.get("/documents/{document_id}", response=schemas.DocumentOut, tags=["documents"])
+def document_detail(request: HttpRequest, document_id: str) -> dict[str, Any]:
+    return schemas.document_out(
+        document_get_for_holder(holder=_user(request), document_id=document_id)
+    )
+
+
+@api.get(
+    "/documents/{document_id}/pdf",
+    tags=["documents"],
+    openapi_extra={
+        "responses": {200: {"description": "The signed PDF", "content": {"application/pdf": {}}}}
+    },
+)
+def document_pdf(request: HttpRequest, document_id: str) -> HttpResponse:
+    document = document_get_for_holder(holder=_user(request), document_id=document_id)
+    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.number}.pdf"'
+    return response
+
+
+VERIFY_BODY = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            },
+            "application/json": {
+                "schema": {"type": "object", "properties": {"qr": {"type": "string"}}}
+            },
+        }
+    }
+}
+
+
+@api.post(
+    "/verify",
+    auth=None,
+    response=schemas.VerdictOut,
+    tags=["verification"],
+    openapi_extra=VERIFY_BODY,
+)
+def verify(request: HttpRequest) -> Any:
+    """Verify a document: a PDF (multipart field ``file``) or the QR text (``{"qr": "KG1:…"}``)."""
+    upload = request.FILES.get("file")
+    if upload is not None:
+        verdict = verify_pdf(upload.read(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
+        return schemas.verdict_out(verdict)
+    qr_text = _qr_from_body(request)
+    if qr_text is None:
+        raise DomainError("nothing_to_verify", NO_VERIFY_INPUT, status=400)
+    return schemas.verdict_out(verify_qr(qr_text))
+
+
+def _qr_from_body(request: HttpRequest) -> str | None:
+    if request.POST.get("qr"):
+        return str(request.POST["qr"])
+    try:
+        body = json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    value = body.get("qr") if isinstance(body, dict) else None
+    return value if isinstance(value, str) else None

@@ -22,13 +22,16 @@ class Application(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.CharField(max_length=20, unique=True)
-    citizen = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
     service_code = models.CharField(max_length=10, db_index=True)
     service_version = models.PositiveIntegerField()
     agency_code = models.CharField(max_length=16)
     answers = models.JSONField(default=dict)
     status = models.CharField(max_length=24, choices=Status.choices, db_index=True)
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    # NULL, not "", when absent: the unique constraint must allow many applications without a key.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     submitted_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True)
     decision_reason = models.JSONField(null=True)  # {"ky", "ru", "en"} shown to the citizen
@@ -46,7 +49,9 @@ class Application(models.Model):
 
 
 class Transition(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="transitions")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="transitions"
+    )
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24)
     actor = models.CharField(max_length=64)  # "citizen", "system", or "official:<id>"
@@ -55,6 +60,9 @@ class Transition(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"
 
 
 class Evidence(models.Model):
@@ -69,7 +77,12 @@ class Evidence(models.Model):
     fetched_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["application", "alias"], name="unique_evidence_alias")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "alias"], name="unique_evidence_alias")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} for {self.application_id}"
 
 
 class NumberSequence(models.Model):
@@ -77,3 +90,6 @@ class NumberSequence(models.Model):
 
     year = models.PositiveIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

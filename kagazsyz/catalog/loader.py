@@ -66,7 +66,9 @@ def _validation_problems(file: str, exc: ValidationError) -> list[CatalogProblem
     ]
 
 
-def _load_list(path: Path, model: type[Agency] | type[LifeEvent], problems: list[CatalogProblem]) -> dict[str, Any]:
+def _load_list(
+    path: Path, model: type[Agency] | type[LifeEvent], problems: list[CatalogProblem]
+) -> dict[str, Any]:
     raw = _read_yaml(path, problems)
     items: dict[str, Any] = {}
     if not isinstance(raw, list):
@@ -86,14 +88,27 @@ def _load_list(path: Path, model: type[Agency] | type[LifeEvent], problems: list
     return items
 
 
-def _cross_check(service: Service, catalog_file: str, agencies: dict[str, Agency], events: dict[str, LifeEvent]) -> list[CatalogProblem]:
+def _cross_check(
+    service: Service, catalog_file: str, agencies: dict[str, Agency], events: dict[str, LifeEvent]
+) -> list[CatalogProblem]:
     problems: list[CatalogProblem] = []
     if service.agency not in agencies:
-        problems.append(CatalogProblem(catalog_file, "agency", f"unknown agency {service.agency!r}"))
+        problems.append(
+            CatalogProblem(catalog_file, "agency", f"unknown agency {service.agency!r}")
+        )
     if service.life_event not in events:
-        problems.append(CatalogProblem(catalog_file, "life_event", f"unknown life event {service.life_event!r}"))
+        problems.append(
+            CatalogProblem(catalog_file, "life_event", f"unknown life event {service.life_event!r}")
+        )
     if Path(catalog_file).stem != service.code:
-        problems.append(CatalogProblem(catalog_file, "code", f"file must be named {service.code}.yaml"))
+        problems.append(
+            CatalogProblem(catalog_file, "code", f"file must be named {service.code}.yaml")
+        )
+    for item in service.evidence:
+        if item.as_ in RULE_CONTEXT:
+            problems.append(
+                CatalogProblem(catalog_file, "evidence.as", f"{item.as_!r} is reserved")
+            )
     known = RULE_CONTEXT | {item.as_ for item in service.evidence}
     expressions = [("decision.rule", service.decision.rule)] if service.decision.rule else []
     if service.document:
@@ -116,8 +131,11 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
     events = _load_list(data_dir / "life_events.yaml", LifeEvent, problems)
     services: dict[str, Service] = {}
     for path in sorted((data_dir / "services").glob("*.yaml")):
+        before = len(problems)
         raw = _read_yaml(path, problems)
         if raw is None:
+            if len(problems) == before:
+                problems.append(CatalogProblem(path.name, "(root)", "the file is empty"))
             continue
         try:
             service = Service.model_validate(raw)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import translation
@@ -33,7 +34,7 @@ class DomainError(Exception):
     message: Message
     status: int = 400
     field: str | None = None
-    details: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message.en}"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from kagazsyz.core.errors import DomainError, Message
 
 LENGTH = 14
@@ -69,7 +71,7 @@ class PersonalNumber:
 
 
 def _error(code: str, **params: object) -> DomainError:
-    return DomainError(code, MESSAGES[code].format(**params), field="personal_number")
+    return DomainError(code, MESSAGES[code].format(**params), status=422, field="personal_number")
 
 
 def parse_personal_number(raw: str, *, today: dt.date | None = None) -> PersonalNumber:
@@ -91,7 +93,7 @@ def parse_personal_number(raw: str, *, today: dt.date | None = None) -> Personal
         birth_date = dt.date(year, month, day)
     except ValueError:
         raise _error("pin_date_impossible", date=shown) from None
-    if birth_date > (today or dt.date.today()):
+    if birth_date > (today or timezone.localdate()):
         raise _error("pin_date_future", date=shown)
     return PersonalNumber(value=value, sex="F" if value[0] == "1" else "M", birth_date=birth_date)
 

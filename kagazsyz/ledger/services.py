@@ -18,7 +18,9 @@ def canonical_json(value: Any) -> str:
     Entries hold strings, integers, booleans, null, lists and objects; never floats, whose
     RFC 8785 form needs ECMAScript number printing.
     """
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
 
 
 def leaf_hash(canonical: str) -> str:
@@ -39,4 +41,6 @@ def ledger_append(*, kind: str, payload: dict[str, Any]) -> Entry:
         raise RuntimeError("ledger_append must run inside the transaction of the change")
     now = timezone.now()
     canonical = canonical_json({"kind": kind, "at": now.isoformat(), **payload})
-    return Entry.objects.create(kind=kind, canonical=canonical, leaf_hash=leaf_hash(canonical), created_at=now)
+    return Entry.objects.create(
+        kind=kind, canonical=canonical, leaf_hash=leaf_hash(canonical), created_at=now
+    )

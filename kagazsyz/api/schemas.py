@@ -1,0 +1,149 @@
+"""Explicit input and output shapes of the API, and the functions that fill them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+from kagazsyz.applications.models import Application
+from kagazsyz.catalog.schema import Service
+from kagazsyz.documents.models import Document
+
+
+class Localized(Schema):
+    ky: str
+    ru: str
+    en: str
+
+
+class ServiceOut(Schema):
+    code: str
+    version: int
+    names: Localized
+    descriptions: Localized
+    agency: str
+    life_event: str
+    decision: str = Field(description="auto: decided by a published rule; review: by an official")
+    deadline_working_days: int
+    deadline_confirmed: bool
+    fee_som: int
+    fee_confirmed: bool
+    evidence: list[str] = Field(
+        description="registry datasets the state fetches; the citizen brings none"
+    )
+    inputs: list[dict[str, Any]]
+    document: Localized | None
+
+
+def service_out(service: Service) -> dict[str, Any]:
+    return {
+        "code": service.code,
+        "version": service.version,
+        "names": service.names.model_dump(),
+        "descriptions": service.descriptions.model_dump(),
+        "agency": service.agency,
+        "life_event": service.life_event,
+        "decision": service.decision.mode,
+        "deadline_working_days": service.deadline_working_days,
+        "deadline_confirmed": service.deadline_confirmed,
+        "fee_som": service.fee_som,
+        "fee_confirmed": service.fee_confirmed,
+        "evidence": [item.dataset for item in service.evidence],
+        "inputs": [item.model_dump(exclude_none=True) for item in service.inputs],
+        "document": service.document.titles.model_dump() if service.document else None,
+    }
+
+
+class ApplicationIn(Schema):
+    service: str = Field(max_length=20, examples=["WORK-04"])
+    answers: dict[str, Any] = Field(default_factory=dict)
+
+
+class DocumentRef(Schema):
+    id: str
+    number: str
+
+
+class ApplicationOut(Schema):
+    id: str
+    number: str
+    service: str
+    status: str
+    submitted_at: str
+    decided_at: str | None
+    reason: Localized | None
+    documents: list[DocumentRef]
+
+
+def application_out(application: Application) -> dict[str, Any]:
+    documents = Document.objects.filter(source_ref=str(application.pk)).values("id", "number")
+    return {
+        "id": str(application.pk),
+        "number": application.number,
+        "service": application.service_code,
+        "status": application.status,
+        "submitted_at": application.submitted_at.isoformat(),
+        "decided_at": application.decided_at.isoformat() if application.decided_at else None,
+        "reason": application.decision_reason,
+        "documents": [{"id": str(d["id"]), "number": d["number"]} for d in documents],
+    }
+
+
+class Claim(Schema):
+    name: str
+    labels: Localized
+    value: Any
+
+
+class DocumentOut(Schema):
+    id: str
+    number: str
+    type: str
+    titles: Localized
+    agency: str
+    issued_at: str
+    valid_until: str | None
+    revoked: bool
+    claims: list[Claim]
+    qr: str
+
+
+def document_out(document: Document) -> dict[str, Any]:
+    return {
+        "id": str(document.pk),
+        "number": document.number,
+        "type": document.doc_type,
+        "titles": document.titles,
+        "agency": document.agency_code,
+        "issued_at": document.issued_at.isoformat(),
+        "valid_until": document.valid_until.isoformat() if document.valid_until else None,
+        "revoked": document.revoked_at is not None,
+        "claims": document.claims,
+        "qr": document.qr_payload,
+    }
+
+
+class VerdictOut(Schema):
+    verdict: str = Field(description="VALID, INVALID, REVOKED, EXPIRED or UNKNOWN_ISSUER")
+    reason: str
+    reason_i18n: Localized
+    document_number: str | None
+    issuer: str | None
+    claims: dict[str, Any] | None
+
+
+def verdict_out(verdict: Any) -> dict[str, Any]:
+    from django.utils import translation
+
+    language = translation.get_language() or "ky"
+    reason = verdict.reason or {"ky": "", "ru": "", "en": ""}
+    return {
+        "verdict": verdict.verdict,
+        "reason": reason.get(language, reason.get("ky", "")),
+        "reason_i18n": reason,
+        "document_number": verdict.document_number,
+        "issuer": verdict.issuer,
+        "claims": verdict.claims,
+    }

@@ -1,0 +1,329 @@
+"""Writes of the application's life: submit, gather evidence, decide, issue.
+
+Each state change runs in one transaction with its transition row and its ledger entry.
+Registry queries run outside those transactions, because each is logged in a transaction of
+its own (a look at someone's data stays recorded even if the work later fails).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from kagazsyz.accounts.models import User
+from kagazsyz.applications.answers import clean_answers
+from kagazsyz.applications.models import Application, Evidence, NumberSequence, Status, Transition
+from kagazsyz.applications.states import check_move
+from kagazsyz.catalog.loader import get_catalog
+from kagazsyz.catalog.rules import RuleError, evaluate
+from kagazsyz.catalog.schema import Service
+from kagazsyz.core.errors import DomainError, Message
+from kagazsyz.core.personal_number import parse_personal_number
+from kagazsyz.documents.services import document_issue
+from kagazsyz.ledger.services import ledger_append
+from kagazsyz.registries.client import Answer, Purpose, Transport, registry_query
+from kagazsyz.registries.errors import RegistryError
+from kagazsyz.registries.transports import default_transport
+
+SYSTEM = "system"
+UNKNOWN_SERVICE = Message(
+    ky="«{code}» деген кызмат жок.",
+    ru="Услуги «{code}» не существует.",
+    en="There is no service {code!r}.",
+)
+KEY_REUSED = Message(
+    ky="Бул Idempotency-Key башка арыз үчүн колдонулган.",
+    ru="Этот Idempotency-Key уже использован для другого заявления.",
+    en="This Idempotency-Key was already used for a different application.",
+)
+NEEDS_OFFICIAL = Message(
+    ky="Арыз кызматкерге кароого жөнөтүлдү.",
+    ru="Заявление передано на рассмотрение сотруднику.",
+    en="The application was passed to an officer for review.",
+)
+AWAITING_PAYMENT = Message(
+    ky="Мамлекеттик алым төлөнгөндөн кийин арыз каралат.",
+    ru="Заявление будет рассмотрено после оплаты государственной пошлины.",
+    en="The application proceeds once the state fee is paid.",
+)
+
+
+def service_or_error(code: str) -> Service:
+    service = get_catalog().service(code)
+    if service is None:
+        raise DomainError(
+            "unknown_service", UNKNOWN_SERVICE.format(code=code[:20]), status=404, field="service"
+        )
+    return service
+
+
+def _next_number(year: int) -> str:
+    """KG-2026-000123: one counter row per year, incremented under the row's lock."""
+    NumberSequence.objects.get_or_create(year=year)
+    NumberSequence.objects.filter(year=year).update(last=F("last") + 1)
+    last = NumberSequence.objects.values_list("last", flat=True).get(year=year)
+    return f"KG-{year}-{last:06d}"
+
+
+def _move(
+    application: Application, target: Status, *, actor: str, reason: str = "", **extra: Any
+) -> None:
+    check_move(Status(application.status), target)
+    now = timezone.now()
+    Transition.objects.create(
+        application=application,
+        from_status=application.status,
+        to_status=target,
+        actor=actor,
+        reason=reason,
+        at=now,
+    )
+    ledger_append(
+        kind="application.transition",
+        payload={
+            "application": application.number,
+            "service": application.service_code,
+            "from": application.status,
+            "to": target.value,
+            "actor": actor,
+            **extra,
+        },
+    )
+    application.status = target
+    fields = ["status"]
+    if target in {Status.APPROVED, Status.REJECTED}:
+        application.decided_at = now
+        fields.append("decided_at")
+    application.save(update_fields=fields)
+
+
+def _existing_for_key(
+    citizen: User, key: str, service: Service, answers: dict[str, Any]
+) -> Application | None:
+    found = Application.objects.filter(citizen=citizen, idempotency_key=key).first()
+    if found and (found.service_code != service.code or found.answers != answers):
+        raise DomainError("idempotency_key_reused", KEY_REUSED, status=409)
+    return found
+
+
+def _create(
+    citizen: User, service: Service, answers: dict[str, Any], key: str | None
+) -> Application:
+    with transaction.atomic():
+        now = timezone.now()
+        application = Application.objects.create(
+            number=_next_number(timezone.localdate(now).year),
+            citizen=citizen,
+            service_code=service.code,
+            service_version=service.version,
+            agency_code=service.agency,
+            answers=answers,
+            status=Status.SUBMITTED,
+            idempotency_key=key,
+            submitted_at=now,
+        )
+        Transition.objects.create(
+            application=application, to_status=Status.SUBMITTED, actor="citizen", at=now
+        )
+        ledger_append(
+            kind="application.submitted",
+            payload={
+                "application": application.number,
+                "service": service.code,
+                "version": service.version,
+            },
+        )
+    return application
+
+
+def application_submit(
+    *,
+    citizen: User,
+    service_code: str,
+    answers: Any,
+    idempotency_key: str | None = None,
+    transport: Transport | None = None,
+) -> Application:
+    """Submit an application; the same idempotency key returns the same application.
+
+    Automatic services are then carried through evidence and decision at once.
+    """
+    service = service_or_error(service_code)
+    cleaned = clean_answers(service, answers)
+    key = idempotency_key.strip()[:100] if idempotency_key and idempotency_key.strip() else None
+    if key and (existing := _existing_for_key(citizen, key, service, cleaned)):
+        return existing
+    try:
+        application = _create(citizen, service, cleaned, key)
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer with its application.
+        existing = _existing_for_key(citizen, key, service, cleaned) if key else None
+        if existing is None:
+            raise
+        return existing
+    return application_process(application_id=application.pk, transport=transport)
+
+
+def _subject_for(item_subject: str, application: Application) -> str:
+    if item_subject == "applicant":
+        return application.citizen.personal_number
+    return str(application.answers[item_subject.removeprefix("input:")])
+
+
+def _gather(application: Application, service: Service, transport: Transport) -> dict[str, Answer]:
+    purpose = Purpose(
+        legal_basis=service.code,
+        application_number=application.number,
+        description=f"{service.code}: {service.names.en}",
+    )
+    return {
+        item.as_: registry_query(
+            dataset_key=item.dataset,
+            subject=_subject_for(item.subject, application),
+            purpose=purpose,
+            transport=transport,
+        )
+        for item in service.evidence
+    }
+
+
+def rule_context(
+    application: Application, evidence: dict[str, Any], today: dt.date
+) -> dict[str, Any]:
+    pin = parse_personal_number(application.citizen.personal_number, today=today)
+    applicant = {"personal_number": pin.value, "age": pin.age_on(today), "sex": pin.sex}
+    return {
+        **evidence,
+        "input": application.answers,
+        "applicant": applicant,
+        "today": today.isoformat(),
+    }
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    return value
+
+
+def _issue(application: Application, service: Service, context: dict[str, Any]) -> None:
+    document = service.document
+    if document is None:
+        return
+    claims = [
+        {
+            "name": claim.name,
+            "labels": claim.labels.model_dump(),
+            "value": _json_value(evaluate(claim.expr, context)),
+        }
+        for claim in document.claims
+    ]
+    agency = get_catalog().agencies[service.agency]
+    document_issue(
+        holder=application.citizen,
+        source_ref=str(application.pk),
+        agency_code=service.agency,
+        agency_names=agency.names.model_dump(),
+        doc_type=document.type,
+        titles=document.titles.model_dump(),
+        claims=claims,
+        validity_days=document.validity_days,
+    )
+    _move(application, Status.ISSUED, actor=SYSTEM)
+
+
+def _decide(application: Application, service: Service, answers: dict[str, Answer]) -> None:
+    evidence_hashes = {alias: answer.data_access_id for alias, answer in answers.items()}
+    if not service.is_automatic:
+        _move(application, Status.IN_REVIEW, actor=SYSTEM, reason=NEEDS_OFFICIAL.en)
+        application.decision_reason = NEEDS_OFFICIAL.as_dict()
+        application.save(update_fields=["decision_reason"])
+        return
+    if service.fee_som > 0:
+        _move(application, Status.AWAITING_PAYMENT, actor=SYSTEM, reason=AWAITING_PAYMENT.en)
+        return
+    context = rule_context(
+        application, {a: ans.payload for a, ans in answers.items()}, timezone.localdate()
+    )
+    rule = service.decision.rule or ""
+    try:
+        eligible = evaluate(rule, context) is True
+    except RuleError as exc:
+        _move(application, Status.IN_REVIEW, actor=SYSTEM, reason=f"rule failed: {exc}", rule=rule)
+        return
+    record = {"rule": rule, "result": eligible, "evidence_access": evidence_hashes}
+    if eligible:
+        _move(application, Status.APPROVED, actor=SYSTEM, reason="rule satisfied", **record)
+        _issue(application, service, context)
+    elif service.decision.on_false == "review":
+        _move(application, Status.IN_REVIEW, actor=SYSTEM, reason="rule not satisfied", **record)
+        application.decision_reason = NEEDS_OFFICIAL.as_dict()
+        application.save(update_fields=["decision_reason"])
+    else:
+        refusal = service.decision.refusal
+        _move(
+            application,
+            Status.REJECTED,
+            actor=SYSTEM,
+            reason=refusal.en if refusal else "",
+            **record,
+        )
+        application.decision_reason = refusal.model_dump() if refusal else None
+        application.save(update_fields=["decision_reason"])
+
+
+def _store_evidence(application: Application, service: Service, answers: dict[str, Answer]) -> None:
+    now = timezone.now()
+    datasets = {item.as_: item.dataset for item in service.evidence}
+    Evidence.objects.bulk_create(
+        Evidence(
+            application=application,
+            alias=alias,
+            dataset=datasets[alias],
+            subject_personal_number=answer.subject,
+            payload=answer.payload,
+            data_access_id=answer.data_access_id,
+            fetched_at=now,
+        )
+        for alias, answer in answers.items()
+    )
+
+
+def application_process(*, application_id: Any, transport: Transport | None = None) -> Application:
+    """Carry a submitted application through evidence to a decision, as far as the rules allow.
+
+    Safe to call again: it does nothing to an application that is no longer waiting for it.
+    When a registry is unavailable the application stays in gathering_evidence, to be resumed.
+    """
+    application = Application.objects.select_related("citizen").get(pk=application_id)
+    service = service_or_error(application.service_code)
+    if application.status == Status.SUBMITTED:
+        with transaction.atomic():
+            _move(application, Status.GATHERING_EVIDENCE, actor=SYSTEM)
+    if application.status != Status.GATHERING_EVIDENCE:
+        return application
+    try:
+        answers = _gather(application, service, transport or default_transport())
+    except RegistryError as exc:
+        if exc.retryable:
+            return application
+        with transaction.atomic():
+            _move(application, Status.IN_REVIEW, actor=SYSTEM, reason=f"evidence: {exc.outcome}")
+        return application
+    with transaction.atomic():
+        locked = (
+            Application.objects.select_for_update().select_related("citizen").get(pk=application.pk)
+        )
+        if locked.status != Status.GATHERING_EVIDENCE:
+            return locked
+        _store_evidence(locked, service, answers)
+        _decide(locked, service, answers)
+    return locked

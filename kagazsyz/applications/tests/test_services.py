@@ -1,0 +1,105 @@
+"""The automatic certificate, end to end through the service layer (no HTTP)."""
+
+import pytest
+
+from kagazsyz.applications.models import Application, Evidence, Status, Transition
+from kagazsyz.applications.services import application_process, application_submit
+from kagazsyz.documents.models import Document
+from kagazsyz.documents.verification import verify_pdf
+from kagazsyz.ledger.models import Entry
+from kagazsyz.registries.models import DataAccess
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tax_certificate_is_issued_with_no_official(citizen) -> None:
+    application = application_submit(
+        citizen=citizen, service_code="WORK-04", answers={"presented_to": "Айыл Банк"}
+    )
+    assert application.status == Status.ISSUED
+    assert application.number.startswith("KG-") and len(application.number) == 14
+    steps = list(
+        Transition.objects.filter(application=application).values_list("to_status", flat=True)
+    )
+    assert steps == ["submitted", "gathering_evidence", "approved", "issued"]
+    document = Document.objects.get(source_ref=str(application.pk))
+    claims = {claim["name"]: claim["value"] for claim in document.claims}
+    assert claims["has_tax_debt"] is False
+    assert claims["full_name"] == citizen.full_name
+    assert claims["presented_to"] == "Айыл Банк"
+    assert verify_pdf(bytes(document.pdf)).verdict == "VALID"
+
+
+def test_each_registry_query_is_recorded_with_who_whose_which_and_why(citizen) -> None:
+    application = application_submit(citizen=citizen, service_code="WORK-04", answers={})
+    accesses = DataAccess.objects.filter(requester_ref=application.number).order_by("id")
+    assert [(a.registry, a.dataset) for a in accesses] == [
+        ("population", "person"),
+        ("tax", "taxpayer_account"),
+    ]
+    for access in accesses:
+        assert access.subject_personal_number == citizen.personal_number
+        assert access.legal_basis == "WORK-04"
+        assert access.purpose.startswith("WORK-04")
+        assert access.outcome == "ok"
+        assert len(access.request_hash) == 64 and len(access.response_hash) == 64
+    evidence = Evidence.objects.filter(application=application)
+    assert {e.data_access_id for e in evidence} == {a.pk for a in accesses}
+
+
+def test_tax_debt_refuses_with_the_published_reason(debtor) -> None:
+    application = application_submit(citizen=debtor, service_code="WORK-04", answers={})
+    assert application.status == Status.REJECTED
+    assert application.decision_reason is not None
+    assert "карыз" in application.decision_reason["ky"]
+    assert not Document.objects.filter(source_ref=str(application.pk)).exists()
+
+
+def test_criminal_record_goes_to_an_officer_not_to_refusal(convict) -> None:
+    application = application_submit(
+        citizen=convict, service_code="WORK-01", answers={"purpose": "employment"}
+    )
+    assert application.status == Status.IN_REVIEW
+    clean = application_submit(citizen=convict, service_code="HOME-03", answers={})
+    assert clean.status == Status.ISSUED
+
+
+@pytest.mark.parametrize(("code", "answers"), [("WORK-01", {"purpose": "visa"}), ("HOME-03", {})])
+def test_other_automatic_certificates(citizen, code, answers) -> None:
+    application = application_submit(citizen=citizen, service_code=code, answers=answers)
+    assert application.status == Status.ISSUED
+    assert Document.objects.filter(source_ref=str(application.pk), holder=citizen).count() == 1
+
+
+def test_same_idempotency_key_returns_the_same_application(citizen) -> None:
+    first = application_submit(
+        citizen=citizen, service_code="WORK-04", answers={}, idempotency_key="k-1"
+    )
+    again = application_submit(
+        citizen=citizen, service_code="WORK-04", answers={}, idempotency_key="k-1"
+    )
+    assert again.pk == first.pk
+    assert Application.objects.filter(citizen=citizen).count() == 1
+    assert Document.objects.filter(holder=citizen).count() == 1
+
+
+def test_processing_again_changes_nothing(citizen) -> None:
+    application = application_submit(citizen=citizen, service_code="WORK-04", answers={})
+    entries = Entry.objects.count()
+    again = application_process(application_id=application.pk)
+    assert again.status == Status.ISSUED
+    assert Entry.objects.count() == entries
+
+
+def test_every_state_change_has_a_ledger_entry(citizen) -> None:
+    before = Entry.objects.count()
+    application = application_submit(citizen=citizen, service_code="WORK-04", answers={})
+    kinds = list(Entry.objects.order_by("id").values_list("kind", flat=True)[before:])
+    transitions = Transition.objects.filter(application=application).count()
+    assert kinds.count("application.submitted") == 1
+    assert kinds.count("application.transition") == transitions - 1
+    assert kinds.count("data.accessed") == 2
+    assert kinds.count("document.issued") == 1
+    for entry in Entry.objects.order_by("id")[before:]:
+        assert citizen.personal_number not in entry.canonical
+        assert citizen.full_name not in entry.canonical

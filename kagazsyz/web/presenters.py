@@ -1,0 +1,128 @@
+"""Turning domain objects into what a page shows, in the reader's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import QueryDict
+
+from kagazsyz.applications.models import Application, Status
+from kagazsyz.catalog.loader import get_catalog
+from kagazsyz.catalog.schema import Service
+from kagazsyz.core.errors import Message
+from kagazsyz.documents.models import Document
+
+STATUS_LABELS: dict[str, Message] = {
+    Status.DRAFT: Message("Долбоор", "Черновик", "Draft"),
+    Status.SUBMITTED: Message("Берилди", "Подано", "Submitted"),
+    Status.GATHERING_EVIDENCE: Message("Маалымат алынууда", "Сбор сведений", "Gathering evidence"),
+    Status.AWAITING_PAYMENT: Message("Төлөм күтүлүүдө", "Ожидает оплаты", "Awaiting payment"),
+    Status.IN_REVIEW: Message("Каралууда", "На рассмотрении", "In review"),
+    Status.INFORMATION_REQUESTED: Message(
+        "Кошумча маалымат суралды", "Запрошены сведения", "Information requested"
+    ),
+    Status.APPROVED: Message("Бекитилди", "Одобрено", "Approved"),
+    Status.ISSUED: Message("Документ берилди", "Документ выдан", "Document issued"),
+    Status.REJECTED: Message("Баш тартылды", "Отказано", "Refused"),
+    Status.WITHDRAWN: Message("Кайра алынды", "Отозвано", "Withdrawn"),
+}
+
+VERDICT_LABELS: dict[str, Message] = {
+    "VALID": Message(
+        "ЧЫНЫГЫ: документ жарактуу",
+        "ПОДЛИННЫЙ: документ действителен",
+        "VALID: the document is genuine",
+    ),
+    "INVALID": Message("ЖАРАКСЫЗ", "НЕДЕЙСТВИТЕЛЕН", "INVALID"),
+    "REVOKED": Message("ЖОККО ЧЫГАРЫЛГАН", "ОТОЗВАН", "REVOKED"),
+    "EXPIRED": Message("МӨӨНӨТҮ БҮТКӨН", "СРОК ИСТЁК", "EXPIRED"),
+    "UNKNOWN_ISSUER": Message("БЕЛГИСИЗ БЕРҮҮЧҮ", "НЕИЗВЕСТНЫЙ ИЗДАТЕЛЬ", "UNKNOWN ISSUER"),
+}
+
+INPUT_TYPES = {"text": "text", "integer": "number", "date": "date", "personal_number": "text"}
+
+
+def status_label(status: str, language: str) -> str:
+    label = STATUS_LABELS.get(status)
+    return label.get(language) if label else status
+
+
+def form_fields(
+    service: Service, values: dict[str, Any], errors: dict[str, Any], language: str
+) -> list[dict[str, Any]]:
+    fields = []
+    for item in service.inputs:
+        error = errors.get(item.name)
+        fields.append(
+            {
+                "name": item.name,
+                "kind": item.type,
+                "html_type": INPUT_TYPES.get(item.type, "text"),
+                "label": item.labels.get(language),
+                "help": item.help.get(language) if item.help else "",
+                "required": item.required,
+                "max_length": item.max_length,
+                "value": values.get(item.name, ""),
+                "choices": [(c.value, c.labels.get(language)) for c in item.choices],
+                "error": error.get(language) if error else "",
+            }
+        )
+    return fields
+
+
+def answers_from_post(service: Service, post: QueryDict) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for item in service.inputs:
+        if item.type == "boolean":
+            answers[item.name] = item.name in post
+        elif item.name in post:
+            answers[item.name] = post.get(item.name, "")
+    return answers
+
+
+def applications(items: Any, language: str) -> list[dict[str, Any]]:
+    catalog = get_catalog()
+    rows = []
+    for application in items:
+        service = catalog.service(application.service_code)
+        rows.append(
+            {
+                "application": application,
+                "service_name": service.names.get(language)
+                if service
+                else application.service_code,
+                "status_label": status_label(application.status, language),
+            }
+        )
+    return rows
+
+
+def application_page(application: Application, language: str) -> dict[str, Any]:
+    service = get_catalog().service(application.service_code)
+    reason = application.decision_reason or {}
+    return {
+        "application": application,
+        "service": service,
+        "status_label": status_label(application.status, language),
+        "reason": reason.get(language, ""),
+        "timeline": [
+            {"at": t.at, "label": status_label(t.to_status, language)}
+            for t in application.transitions.all()
+        ],
+        "documents": Document.objects.filter(source_ref=str(application.pk)).order_by("issued_at"),
+        "waiting": application.status in {Status.SUBMITTED, Status.GATHERING_EVIDENCE},
+    }
+
+
+def verdict(result: Any, language: str) -> dict[str, Any]:
+    label = VERDICT_LABELS.get(result.verdict)
+    reason = result.reason or {}
+    return {
+        "code": result.verdict,
+        "label": label.get(language) if label else result.verdict,
+        "reason": reason.get(language, ""),
+        "claims": result.claims,
+        "number": result.document_number,
+        "issuer": result.issuer,
+        "ok": result.verdict == "VALID",
+    }
