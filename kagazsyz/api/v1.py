@@ -136,7 +136,7 @@ def application_create(
     request: HttpRequest,
     payload: schemas.ApplicationIn,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
-) -> Status:
+) -> Status[dict[str, Any]]:
     application = application_submit(
         citizen=_user(request),
         service_code=payload.service,

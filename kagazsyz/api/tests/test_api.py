@@ -47,7 +47,7 @@ def test_certificate_flow_through_the_api(client: Client, citizen) -> None:
     document_id = detail["documents"][0]["id"]
     pdf = client.get(f"/api/v1/documents/{document_id}/pdf", headers=auth)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    content = b"".join(pdf.streaming_content) if pdf.streaming else pdf.content
+    content = pdf.content
     verdict = client.post("/api/v1/verify", {"file": _upload(content)})
     assert verdict.json()["verdict"] == "VALID"
     qr = client.get(f"/api/v1/documents/{document_id}", headers=auth).json()["qr"]

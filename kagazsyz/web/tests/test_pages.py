@@ -156,3 +156,30 @@ def test_api_operations_without_auth_are_the_known_public_ones() -> None:
         "GET /services/{code}",
         "POST /verify",
     }
+
+
+@pytest.mark.parametrize("language", ["ky", "ru", "en"])
+def test_every_service_page_renders(client: Client, language: str) -> None:
+    from django.utils.html import escape
+
+    from kagazsyz.catalog.loader import get_catalog
+
+    for code, service in get_catalog().services.items():
+        response = client.get(f"/services/{code}/?lang={language}")
+        assert response.status_code == 200, code
+        assert escape(service.names.get(language)) in response.content.decode()
+
+
+def test_every_interface_text_is_translated() -> None:
+    from pathlib import Path
+
+    from django.utils import translation
+
+    locale = Path(__file__).resolve().parents[2] / "locale"
+    for language in ("ky", "ru"):
+        po = (locale / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+        entries = po.split("\n\n")[1:]
+        untranslated = [e for e in entries if 'msgstr ""' in e.split("\n")[-1] and "msgid_plural" not in e]
+        assert untranslated == [], language
+        with translation.override(language):
+            assert translation.gettext("Verify a document") != "Verify a document"
