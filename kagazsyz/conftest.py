@@ -69,3 +69,16 @@ def debtor(db: Any) -> User:
 def convict(db: Any) -> User:
     """An adult with a criminal record: the automatic rule sends the case to an officer."""
     return _user(_adults(lambda d: bool(d["police.criminal_records"]["records"]))[0])
+
+
+@pytest.fixture
+def parent(db: Any) -> User:
+    """An adult whose family record lists at least one living child."""
+    from kagazsyz.registries.models import SandboxResident
+
+    alive = {
+        r.personal_number
+        for r in SandboxResident.objects.all()
+        if r.datasets["population.person"]["alive"]
+    }
+    return _user(_adults(lambda d: any(c in alive for c in d["population.family"]["children"]))[0])

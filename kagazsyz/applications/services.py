@@ -20,7 +20,7 @@ from kagazsyz.applications.models import Application, Evidence, NumberSequence, 
 from kagazsyz.applications.states import check_move
 from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.catalog.rules import RuleError, evaluate
-from kagazsyz.catalog.schema import Service
+from kagazsyz.catalog.schema import FAMILY_DATASET, Service
 from kagazsyz.core.errors import DomainError, Message
 from kagazsyz.core.personal_number import parse_personal_number
 from kagazsyz.documents.services import document_issue
@@ -44,6 +44,11 @@ NEEDS_OFFICIAL = Message(
     ky="Арыз кызматкерге кароого жөнөтүлдү.",
     ru="Заявление передано на рассмотрение сотруднику.",
     en="The application was passed to an officer for review.",
+)
+NOT_RELATED = Message(
+    ky="Арызда аталган адам калк реестринде сиз менен туугандык байланышта эмес. Кызматкер текшерет.",
+    ru="Указанный в заявлении человек не связан с вами в реестре населения. Это проверит сотрудник.",
+    en="The person named in the application is not linked to you in the population register. An officer will check.",
 )
 AWAITING_PAYMENT = Message(
     ky="Мамлекеттик алым төлөнгөндөн кийин арыз каралат.",
@@ -174,21 +179,44 @@ def _subject_for(item_subject: str, application: Application) -> str:
     return str(application.answers[item_subject.removeprefix("input:")])
 
 
-def _gather(application: Application, service: Service, transport: Transport) -> dict[str, Answer]:
-    purpose = Purpose(
+def _purpose(application: Application, service: Service) -> Purpose:
+    return Purpose(
         legal_basis=service.code,
         application_number=application.number,
         description=f"{service.code}: {service.names.en}",
     )
-    return {
-        item.as_: registry_query(
-            dataset_key=item.dataset,
-            subject=_subject_for(item.subject, application),
-            purpose=purpose,
-            transport=transport,
+
+
+def _family_links(family: dict[str, Any] | None) -> set[str]:
+    if not family:
+        return set()
+    links = {family.get("spouse"), family.get("mother"), family.get("father")}
+    links.update(family.get("children") or [], family.get("household") or [])
+    return {str(link) for link in links if link}
+
+
+class NotRelated(Exception):
+    """A person named in the form is not linked to the applicant in the population register."""
+
+
+def _gather(application: Application, service: Service, transport: Transport) -> dict[str, Answer]:
+    """Fetch the evidence. For an automatic service, data about a person named in the form is
+    fetched only when the applicant's own family record links that person: nobody can obtain a
+    stranger's data by typing their personal number."""
+    purpose = _purpose(application, service)
+    answers: dict[str, Answer] = {}
+    for item in sorted(service.evidence, key=lambda item: item.subject != "applicant"):
+        subject = _subject_for(item.subject, application)
+        if item.subject != "applicant" and service.is_automatic:
+            family = next(
+                (a.payload for a in answers.values() if a.dataset == FAMILY_DATASET), None
+            )
+            if subject not in _family_links(family):
+                raise NotRelated(item.subject.removeprefix("input:"))
+        answers[item.as_] = registry_query(
+            dataset_key=item.dataset, subject=subject, purpose=purpose, transport=transport
         )
-        for item in service.evidence
-    }
+    return answers
 
 
 def rule_context(
@@ -317,6 +345,17 @@ def application_process(*, application_id: Any, transport: Transport | None = No
             return application
         with transaction.atomic():
             _move(application, Status.IN_REVIEW, actor=SYSTEM, reason=f"evidence: {exc.outcome}")
+        return application
+    except NotRelated as exc:
+        with transaction.atomic():
+            _move(
+                application,
+                Status.IN_REVIEW,
+                actor=SYSTEM,
+                reason=f"{exc} is not linked to the applicant",
+            )
+            application.decision_reason = NOT_RELATED.as_dict()
+            application.save(update_fields=["decision_reason"])
         return application
     with transaction.atomic():
         locked = (

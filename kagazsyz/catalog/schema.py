@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 SERVICE_CODE = r"^[A-Z]{2,5}-\d{2}$"
 NAME = r"^[a-z][a-z0-9_]{0,39}$"
 DATASET = r"^[a-z][a-z_]*\.[a-z][a-z_]*$"
+# The population register's family links: an automatic service may only look up a person named in
+# the form when the applicant's own record links them (child, spouse, parent, household).
+FAMILY_DATASET = "population.family"
 
 
 class Strict(BaseModel):
@@ -156,6 +159,15 @@ class Service(Strict):
         clash = input_names & set(aliases)
         if clash:
             raise ValueError(f"evidence alias clashes with an input name: {sorted(clash)}")
+        named = [item for item in self.evidence if item.subject != "applicant"]
+        knows_family = any(
+            item.dataset == FAMILY_DATASET and item.subject == "applicant" for item in self.evidence
+        )
+        if named and self.decision.mode == "auto" and not knows_family:
+            raise ValueError(
+                f"an automatic service that fetches data about a person named in the form must "
+                f"also fetch the applicant's {FAMILY_DATASET}, so the relationship is checked first"
+            )
         for item in self.evidence:
             if item.subject.startswith("input:"):
                 field = item.subject.removeprefix("input:")
