@@ -32,7 +32,7 @@ def run_pytest(label: str, database_url: str | None) -> dict[str, int]:
     if database_url:
         env["DATABASE_URL"] = database_url
     workers = os.environ.get("TEST_WORKERS", "2")
-    command = [sys.executable, "-m", "pytest", "-n", workers, "-p", "no:cacheprovider", "-q", "-rs"]
+    command = [sys.executable, "-m", "pytest", "-n", workers, "-p", "no:cacheprovider", "-rs"]
     print(f"\n=== tests on {label} ===", flush=True)
     completed = subprocess.run(command, env=env, text=True, capture_output=True, check=False)  # noqa: S603
     sys.stdout.write(completed.stdout[-20000:])

@@ -32,7 +32,6 @@ from kagazsyz.core.errors import DomainError, Message
 from kagazsyz.documents.selectors import document_get_for_holder, documents_for_holder
 from kagazsyz.documents.verification import verify_pdf, verify_qr
 
-
 logger = logging.getLogger(__name__)
 
 
@@ -75,7 +74,9 @@ def _unauthorized(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 404:
         return problem(request, status=404, code="not_found", message=NOT_FOUND_ROUTE)
-    return problem(request, status=exc.status_code, code="malformed_request", message=MALFORMED_BODY)
+    return problem(
+        request, status=exc.status_code, code="malformed_request", message=MALFORMED_BODY
+    )
 
 
 @api.exception_handler(Http404)

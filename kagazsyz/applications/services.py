@@ -242,6 +242,16 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+def _claim_value(service: Service, expression: str, value: Any) -> Any:
+    """A choice answer appears on the document as its label in Kyrgyz and Russian, not its code."""
+    name = expression.strip().removeprefix("input.")
+    field = next(
+        (item for item in service.inputs if item.name == name and item.type == "choice"), None
+    )
+    choice = next((c for c in field.choices if c.value == value), None) if field else None
+    return f"{choice.labels.ky} / {choice.labels.ru}" if choice else _json_value(value)
+
+
 def _issue(application: Application, service: Service, context: dict[str, Any]) -> None:
     document = service.document
     if document is None:

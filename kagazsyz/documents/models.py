@@ -9,7 +9,9 @@ class Document(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     number = models.CharField(max_length=32, unique=True)
-    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="documents")
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="documents"
+    )
     source_ref = models.CharField(max_length=64, db_index=True)  # the application's id
     doc_type = models.CharField(max_length=64)
     agency_code = models.CharField(max_length=16)

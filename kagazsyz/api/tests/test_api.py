@@ -64,13 +64,16 @@ def _upload(content: bytes):
 def test_changed_pdf_is_invalid(client: Client, citizen) -> None:
     auth = _login(client, citizen.personal_number)
     application_id = _apply(client, auth).json()["id"]
-    document_id = client.get(f"/api/v1/applications/{application_id}", headers=auth).json()["documents"][
-        0
-    ]["id"]
+    document_id = client.get(f"/api/v1/applications/{application_id}", headers=auth).json()[
+        "documents"
+    ][0]["id"]
     content = client.get(f"/api/v1/documents/{document_id}/pdf", headers=auth).content
     for position in (len(content) // 3, len(content) // 2):
         tampered = content[:position] + bytes([content[position] ^ 0x01]) + content[position + 1 :]
-        assert client.post("/api/v1/verify", {"file": _upload(tampered)}).json()["verdict"] == "INVALID"
+        assert (
+            client.post("/api/v1/verify", {"file": _upload(tampered)}).json()["verdict"]
+            == "INVALID"
+        )
 
 
 def test_same_idempotency_key_returns_the_same_application(client: Client, citizen) -> None:
@@ -88,9 +91,9 @@ def test_another_citizens_application_and_document_are_not_found(
     owner = _login(client, citizen.personal_number)
     stranger = _login(client, other_citizen.personal_number)
     application_id = _apply(client, owner).json()["id"]
-    document_id = client.get(f"/api/v1/applications/{application_id}", headers=owner).json()["documents"][
-        0
-    ]["id"]
+    document_id = client.get(f"/api/v1/applications/{application_id}", headers=owner).json()[
+        "documents"
+    ][0]["id"]
     for url in (f"/api/v1/applications/{application_id}", f"/api/v1/documents/{document_id}/pdf"):
         response = client.get(url, headers=stranger)
         assert response.status_code == 404

@@ -108,7 +108,9 @@ def test_every_state_change_has_a_ledger_entry(citizen) -> None:
 def _living_child(parent) -> str:
     from kagazsyz.registries.models import SandboxResident
 
-    family = SandboxResident.objects.get(personal_number=parent.personal_number).datasets["population.family"]
+    family = SandboxResident.objects.get(personal_number=parent.personal_number).datasets[
+        "population.family"
+    ]
     for pin in family["children"]:
         if SandboxResident.objects.get(personal_number=pin).datasets["population.person"]["alive"]:
             return str(pin)
@@ -116,14 +118,20 @@ def _living_child(parent) -> str:
 
 
 def test_parent_registers_own_child_at_the_address(parent) -> None:
-    application = application_submit(citizen=parent, service_code="BIR-06", answers={"child": _living_child(parent)})
+    application = application_submit(
+        citizen=parent, service_code="BIR-06", answers={"child": _living_child(parent)}
+    )
     assert application.status == Status.ISSUED
 
 
 def test_a_strangers_number_fetches_nothing_about_the_stranger(parent, other_citizen) -> None:
     stranger = other_citizen.personal_number
-    application = application_submit(citizen=parent, service_code="BIR-06", answers={"child": stranger})
+    application = application_submit(
+        citizen=parent, service_code="BIR-06", answers={"child": stranger}
+    )
     assert application.status == Status.IN_REVIEW
-    assert not DataAccess.objects.filter(subject_personal_number=stranger, requester_ref=application.number).exists()
+    assert not DataAccess.objects.filter(
+        subject_personal_number=stranger, requester_ref=application.number
+    ).exists()
     assert application.decision_reason is not None
     assert "реестр" in application.decision_reason["ru"]

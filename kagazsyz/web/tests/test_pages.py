@@ -179,7 +179,9 @@ def test_every_interface_text_is_translated() -> None:
     for language in ("ky", "ru"):
         po = (locale / language / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
         entries = po.split("\n\n")[1:]
-        untranslated = [e for e in entries if 'msgstr ""' in e.split("\n")[-1] and "msgid_plural" not in e]
+        untranslated = [
+            e for e in entries if 'msgstr ""' in e.split("\n")[-1] and "msgid_plural" not in e
+        ]
         assert untranslated == [], language
         with translation.override(language):
             assert translation.gettext("Verify a document") != "Verify a document"
