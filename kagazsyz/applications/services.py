@@ -260,7 +260,7 @@ def _issue(application: Application, service: Service, context: dict[str, Any]) 
         {
             "name": claim.name,
             "labels": claim.labels.model_dump(),
-            "value": _json_value(evaluate(claim.expr, context)),
+            "value": _claim_value(service, claim.expr, evaluate(claim.expr, context)),
         }
         for claim in document.claims
     ]

@@ -71,6 +71,13 @@ def test_other_automatic_certificates(citizen, code, answers) -> None:
     assert Document.objects.filter(source_ref=str(application.pk), holder=citizen).count() == 1
 
 
+def test_a_choice_appears_on_the_document_as_its_label(citizen) -> None:
+    application = application_submit(citizen=citizen, service_code="WORK-01", answers={"purpose": "employment"})
+    document = Document.objects.get(source_ref=str(application.pk))
+    claims = {claim["name"]: claim["value"] for claim in document.claims}
+    assert claims["purpose"] == "Жумушка орношуу / Трудоустройство"
+
+
 def test_same_idempotency_key_returns_the_same_application(citizen) -> None:
     first = application_submit(
         citizen=citizen, service_code="WORK-04", answers={}, idempotency_key="k-1"
