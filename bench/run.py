@@ -44,12 +44,12 @@ def rate(action: Callable[[], object], *, seconds: float = 3.0, minimum: int = 2
 def certificate_benchmark() -> list[Row]:
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
-    from kagazsyz.registries.sandbox.load import population_generate
 
     from kagazsyz.accounts.services import citizen_sandbox_login
     from kagazsyz.applications.services import application_submit
     from kagazsyz.documents.keys import signing_key_for
     from kagazsyz.registries.models import SandboxResident
+    from kagazsyz.registries.sandbox.load import population_generate
 
     population_generate(size=2000, seed=2026, today=dt.date(2026, 11, 1))
     debt_free = [

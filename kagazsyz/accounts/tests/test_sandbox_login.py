@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 def test_without_sandbox_login_neither_page_nor_endpoint_exists(client: Client, citizen) -> None:
     assert client.get("/login/").status_code == 404
     response = client.post(
-        "/api/v1/sandbox/login", {"personal_number": citizen.personal_number}, content_type="application/json"
+        "/api/v1/sandbox/login",
+        {"personal_number": citizen.personal_number},
+        content_type="application/json",
     )
     assert response.status_code == 404
     assert response.json()["code"] == "sandbox_disabled"

@@ -72,7 +72,9 @@ def test_other_automatic_certificates(citizen, code, answers) -> None:
 
 
 def test_a_choice_appears_on_the_document_as_its_label(citizen) -> None:
-    application = application_submit(citizen=citizen, service_code="WORK-01", answers={"purpose": "employment"})
+    application = application_submit(
+        citizen=citizen, service_code="WORK-01", answers={"purpose": "employment"}
+    )
     document = Document.objects.get(source_ref=str(application.pk))
     claims = {claim["name"]: claim["value"] for claim in document.claims}
     assert claims["purpose"] == "Жумушка орношуу / Трудоустройство"
