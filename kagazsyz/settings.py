@@ -37,6 +37,9 @@ SANDBOX_LOGIN = not PRODUCTION and env_bool("SANDBOX_LOGIN", default=True)
 
 VAR_DIR = env_path("KAGAZSYZ_VAR", PROJECT_DIR / "var")
 KEYS_DIR = env_path("KAGAZSYZ_KEYS_DIR", VAR_DIR / "keys")
+if not PRODUCTION:
+    # The demo keeps its SQLite file and keys here; a fresh clone has no such folder yet.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
