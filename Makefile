@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+REGISTRIES_PORT ?= 8100
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: install demo demo-setup serve test lint typecheck bench messages lock clean
@@ -28,7 +29,7 @@ demo-setup: install
 
 demo: demo-setup
 	@echo "Kagazsyz is at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
-	kagazsyz runserver 127.0.0.1:$(PORT) --noreload
+	kagazsyz demo serve --port $(PORT) --registries-port $(REGISTRIES_PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -82,3 +82,18 @@ def parent(db: Any) -> User:
         if r.datasets["population.person"]["alive"]
     }
     return _user(_adults(lambda d: any(c in alive for c in d["population.family"]["children"]))[0])
+
+
+@pytest.fixture
+def submit(db: Any) -> Callable[..., Any]:
+    """Submit an application and let the task queue carry it as far as it goes, as a worker would."""
+    from kagazsyz.applications.services import application_submit
+    from kagazsyz.tasks.worker import run_until_empty
+
+    def _submit(**arguments: Any) -> Any:
+        application = application_submit(**arguments)
+        run_until_empty()
+        application.refresh_from_db()
+        return application
+
+    return _submit

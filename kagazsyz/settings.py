@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "kagazsyz.core",
     "kagazsyz.ledger",
+    "kagazsyz.tasks",
     "kagazsyz.catalog",
     "kagazsyz.accounts",
     "kagazsyz.registries",

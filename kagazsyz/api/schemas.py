@@ -10,6 +10,9 @@ from pydantic import Field
 from kagazsyz.applications.models import Application
 from kagazsyz.catalog.schema import Service
 from kagazsyz.documents.models import Document
+from kagazsyz.registries.descriptions import describe_access
+from kagazsyz.registries.directory import registries
+from kagazsyz.registries.models import DataAccess
 
 
 class Localized(Schema):
@@ -146,4 +149,29 @@ def verdict_out(verdict: Any) -> dict[str, Any]:
         "document_number": verdict.document_number,
         "issuer": verdict.issuer,
         "claims": verdict.claims,
+    }
+
+
+def data_access_out(entry: DataAccess, language: str) -> dict[str, Any]:
+    described = describe_access(entry, language)
+    registry = registries().get(entry.registry)
+    return {
+        "id": entry.pk,
+        "at": entry.at.isoformat(),
+        "requester": described["requester"],
+        "requester_kind": entry.requester_kind,
+        "agency": entry.requester_agency,
+        "agency_name": described["agency"],
+        "registry": entry.registry,
+        "registry_agency": registry.agency if registry else entry.agency,
+        "dataset": entry.dataset,
+        "dataset_name": described["dataset"],
+        "purpose": entry.purpose,
+        "legal_basis": entry.legal_basis,
+        "outcome": entry.outcome,
+        "message_id": entry.message_id,
+        "request_hash": entry.request_hash,
+        "exchange_request_hash": entry.exchange_request_hash,
+        "description": described["sentence"],
+        "flagged": bool(getattr(entry, "flagged", False)),
     }

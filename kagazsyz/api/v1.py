@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import Header, NinjaAPI, Schema, Status
+from django.utils import translation
+from ninja import Header, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 from pydantic import Field
@@ -31,6 +33,8 @@ from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.core.errors import DomainError, Message
 from kagazsyz.documents.selectors import document_get_for_holder, documents_for_holder
 from kagazsyz.documents.verification import verify_pdf, verify_qr
+from kagazsyz.registries.selectors import data_access_for_subject
+from kagazsyz.registries.services import data_access_flag
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +189,74 @@ def document_pdf(request: HttpRequest, document_id: str) -> HttpResponse:
     response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{document.number}.pdf"'
     return response
+
+
+class DataAccessOut(Schema):
+    id: int
+    at: str
+    requester: str = Field(
+        description="who looked: the system acting for an application, or an officer"
+    )
+    requester_kind: str
+    agency: str = Field(description="code of the agency on whose behalf the data was read")
+    agency_name: str
+    registry: str
+    registry_agency: str = Field(description="code of the agency that holds the register")
+    dataset: str
+    dataset_name: str
+    purpose: str
+    legal_basis: str = Field(description="the catalogue service that gives the legal basis")
+    outcome: str
+    message_id: str
+    request_hash: str
+    exchange_request_hash: str
+    description: str = Field(description="the entry in plain words, in the asked language")
+    flagged: bool
+
+
+class FlagIn(Schema):
+    reason: str = Field(max_length=2000)
+
+
+class CaseOut(Schema):
+    id: int
+    data_access: int
+    agency: str
+    status: str
+    opened_at: str
+
+
+@api.get("/me/data-access", response=list[DataAccessOut], tags=["data access"])
+def my_data_access(
+    request: HttpRequest,
+    agency: str | None = None,
+    since: dt.date | None = Query(None, alias="from"),  # noqa: B008
+    until: dt.date | None = Query(None, alias="to"),  # noqa: B008
+) -> list[dict[str, Any]]:
+    """Every look at the caller's data: registry queries and officers' views."""
+    language = translation.get_language() or "ky"
+    entries = data_access_for_subject(
+        personal_number=_user(request).personal_number, agency=agency, since=since, until=until
+    )[:500]
+    return [schemas.data_access_out(entry, language) for entry in entries]
+
+
+@api.post("/me/data-access/{access_id}/flag", response={201: CaseOut}, tags=["data access"])
+def flag_data_access(
+    request: HttpRequest, access_id: int, payload: FlagIn
+) -> Status[dict[str, Any]]:
+    """Flag a look as suspicious: opens a case for the agency's data-protection officer and oversight."""
+    case = data_access_flag(citizen=_user(request), data_access_id=access_id, reason=payload.reason)
+    return Status(
+        201,
+        {
+            "id": case.pk,
+            "data_access": case.data_access_id,
+            "agency": case.agency,
+            "status": case.status,
+            "opened_at": case.opened_at.isoformat(),
+        },
+    )
 
 
 VERIFY_BODY = {

@@ -35,6 +35,8 @@ class Application(models.Model):
     submitted_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True)
     decision_reason = models.JSONField(null=True)  # {"ky", "ru", "en"} shown to the citizen
+    # The agency whose registry did not answer; the work resumes by itself when it does.
+    waiting_for = models.CharField(max_length=16, blank=True)
 
     class Meta:
         constraints = [

@@ -26,8 +26,10 @@ from kagazsyz.core.personal_number import parse_personal_number
 from kagazsyz.documents.services import document_issue
 from kagazsyz.ledger.services import ledger_append
 from kagazsyz.registries.client import Answer, Purpose, Transport, registry_query
+from kagazsyz.registries.directory import registries
 from kagazsyz.registries.errors import RegistryError
 from kagazsyz.registries.transports import default_transport
+from kagazsyz.tasks.services import task_enqueue
 
 SYSTEM = "system"
 UNKNOWN_SERVICE = Message(
@@ -142,6 +144,13 @@ def _create(
                 "version": service.version,
             },
         )
+        # The evidence and the decision run in a worker; the task exists if and only if the
+        # application does.
+        task_enqueue(
+            "applications.process",
+            application_id=str(application.pk),
+            dedupe_key=f"application:{application.pk}:process",
+        )
     return application
 
 
@@ -151,11 +160,10 @@ def application_submit(
     service_code: str,
     answers: Any,
     idempotency_key: str | None = None,
-    transport: Transport | None = None,
 ) -> Application:
     """Submit an application; the same idempotency key returns the same application.
 
-    Automatic services are then carried through evidence and decision at once.
+    Evidence gathering and the decision are queued in the same transaction and run in a worker.
     """
     service = service_or_error(service_code)
     cleaned = clean_answers(service, answers)
@@ -170,7 +178,7 @@ def application_submit(
         if existing is None:
             raise
         return existing
-    return application_process(application_id=application.pk, transport=transport)
+    return application
 
 
 def _subject_for(item_subject: str, application: Application) -> str:
@@ -335,6 +343,15 @@ def _store_evidence(application: Application, service: Service, answers: dict[st
     )
 
 
+def _wait_for(application: Application, error: RegistryError) -> Application:
+    """Show the citizen which agency the application waits for; the queue retries."""
+    agency = registries()[error.registry].agency if error.registry in registries() else ""
+    if application.waiting_for != agency:
+        application.waiting_for = agency
+        application.save(update_fields=["waiting_for"])
+    return application
+
+
 def application_process(*, application_id: Any, transport: Transport | None = None) -> Application:
     """Carry a submitted application through evidence to a decision, as far as the rules allow.
 
@@ -352,7 +369,7 @@ def application_process(*, application_id: Any, transport: Transport | None = No
         answers = _gather(application, service, transport or default_transport())
     except RegistryError as exc:
         if exc.retryable:
-            return application
+            return _wait_for(application, exc)
         with transaction.atomic():
             _move(application, Status.IN_REVIEW, actor=SYSTEM, reason=f"evidence: {exc.outcome}")
         return application
@@ -373,6 +390,8 @@ def application_process(*, application_id: Any, transport: Transport | None = No
         )
         if locked.status != Status.GATHERING_EVIDENCE:
             return locked
+        locked.waiting_for = ""
+        locked.save(update_fields=["waiting_for"])
         _store_evidence(locked, service, answers)
         _decide(locked, service, answers)
     return locked

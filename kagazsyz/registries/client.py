@@ -38,6 +38,7 @@ class Query:
     subject: str
     message_id: str
     user_id: str
+    issue: str = ""  # the case the query serves (X-Road-Issue): the application number
 
 
 @dataclass(frozen=True)
@@ -58,12 +59,23 @@ def _sha256(value: Any) -> str:
     return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
 
 
+def _requesting_agency(purpose: Purpose | None) -> str:
+    service = get_catalog().service(purpose.legal_basis) if purpose else None
+    return service.agency if service else ""
+
+
 def _legal_basis_allows(legal_basis: str, dataset_key: str) -> bool:
     service = get_catalog().service(legal_basis)
     return service is not None and any(item.dataset == dataset_key for item in service.evidence)
 
 
-def _record(query: Query, purpose: Purpose | None, outcome: Outcome, response_hash: str) -> int:
+def _record(
+    query: Query,
+    purpose: Purpose | None,
+    outcome: Outcome,
+    response_hash: str,
+    exchange_request_hash: str = "",
+) -> int:
     request = {
         "dataset": f"{query.registry.code}.{query.dataset}",
         "subject": query.subject,
@@ -74,6 +86,7 @@ def _record(query: Query, purpose: Purpose | None, outcome: Outcome, response_ha
             at=timezone.now(),
             requester_kind="system",
             requester_ref=purpose.application_number if purpose else "",
+            requester_agency=_requesting_agency(purpose),
             subject_personal_number=query.subject,
             agency=query.registry.agency,
             registry=query.registry.code,
@@ -84,6 +97,7 @@ def _record(query: Query, purpose: Purpose | None, outcome: Outcome, response_ha
             message_id=query.message_id,
             request_hash=_sha256(request),
             response_hash=response_hash,
+            exchange_request_hash=exchange_request_hash[:100],
         )
         ledger_append(
             kind="data.accessed",
@@ -126,7 +140,8 @@ def registry_query(
         dataset=spec.name,
         subject=subject,
         message_id=str(uuid.uuid4()),
-        user_id="",
+        user_id="system",
+        issue=purpose.application_number if purpose else "",
     )
     if (
         purpose is None
@@ -136,11 +151,13 @@ def registry_query(
         _record(query, purpose, Outcome.REFUSED, "")
         raise QueryRefused(registry.code, f"no legal basis for {dataset_key}")
     try:
-        payload = _checked_payload(query, transport.fetch(query))
+        envelope = transport.fetch(query)
+        payload = _checked_payload(query, envelope)
     except RegistryError as exc:
         _record(query, purpose, exc.outcome, "")
         raise
-    access_id = _record(query, purpose, Outcome.OK, _sha256(payload))
+    exchange_hash = str(envelope.get("request_hash") or "")
+    access_id = _record(query, purpose, Outcome.OK, _sha256(payload), exchange_hash)
     return Answer(
         dataset=dataset_key,
         subject=subject,

@@ -111,6 +111,7 @@ def application_page(application: Application, language: str) -> dict[str, Any]:
         ],
         "documents": Document.objects.filter(source_ref=str(application.pk)).order_by("issued_at"),
         "waiting": application.status in {Status.SUBMITTED, Status.GATHERING_EVIDENCE},
+        "waiting_for": _agency_name(application.waiting_for, language) if application.waiting_for else "",
     }
 
 
@@ -126,3 +127,15 @@ def verdict(result: Any, language: str) -> dict[str, Any]:
         "issuer": result.issuer,
         "ok": result.verdict == "VALID",
     }
+
+
+def _agency_name(code: str, language: str) -> str:
+    agency = get_catalog().agencies.get(code)
+    return agency.names.get(language) if agency else code
+
+
+def agency_choices(codes: list[str], language: str) -> list[tuple[str, str]]:
+    agencies = get_catalog().agencies
+    return [
+        (code, agencies[code].names.get(language) if code in agencies else code) for code in codes
+    ]

@@ -13,5 +13,9 @@ urlpatterns = [
     path("applications/<uuid:application_id>/", views.application_detail, name="application"),
     path("documents/", views.documents, name="documents"),
     path("documents/<uuid:document_id>/pdf/", views.document_pdf, name="document_pdf"),
+    path("me/data-access/", views.data_access, name="data_access"),
+    path(
+        "me/data-access/<int:access_id>/flag/", views.data_access_flag_view, name="data_access_flag"
+    ),
     path("verify", views.verify, name="verify"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -22,7 +23,10 @@ from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.core.errors import DomainError
 from kagazsyz.documents.selectors import document_get_for_holder, documents_for_holder
 from kagazsyz.documents.verification import verify_pdf, verify_qr
+from kagazsyz.registries.descriptions import describe_access
 from kagazsyz.registries.directory import dataset
+from kagazsyz.registries.selectors import data_access_agencies, data_access_for_subject
+from kagazsyz.registries.services import data_access_flag
 from kagazsyz.registries.sandbox.selectors import sample_residents
 from kagazsyz.web import presenters
 from kagazsyz.web.access import citizen_required, public
@@ -169,6 +173,56 @@ def document_pdf(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
     response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{document.number}.pdf"'
     return response
+
+
+def _date_param(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@citizen_required
+def data_access(request: HttpRequest) -> HttpResponse:
+    """Who looked at my data: every registry query and officer's view, in plain words."""
+    citizen = _citizen(request)
+    agency = request.GET.get("agency", "")[:16]
+    since, until = _date_param(request.GET.get("from", "")), _date_param(request.GET.get("to", ""))
+    entries = data_access_for_subject(
+        personal_number=citizen.personal_number, agency=agency or None, since=since, until=until
+    )[:300]
+    context = {
+        "entries": [(entry, describe_access(entry, _lang())) for entry in entries],
+        "agencies": presenters.agency_choices(
+            data_access_agencies(personal_number=citizen.personal_number), _lang()
+        ),
+        "chosen_agency": agency,
+        "since": since,
+        "until": until,
+        "flagged": request.GET.get("flagged") == "1",
+    }
+    return render(request, "web/data_access.html", context)
+
+
+@citizen_required
+@require_POST
+def data_access_flag_view(request: HttpRequest, access_id: int) -> HttpResponse:
+    try:
+        data_access_flag(
+            citizen=_citizen(request),
+            data_access_id=access_id,
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as error:
+        if error.status == 404:
+            raise Http404 from None
+        return render(
+            request,
+            "web/data_access_error.html",
+            {"error": error.localized(_lang())},
+            status=error.status,
+        )
+    return HttpResponseRedirect(reverse("web:data_access") + "?flagged=1")
 
 
 @public

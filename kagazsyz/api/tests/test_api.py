@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from kagazsyz.applications.models import Application
+from kagazsyz.tasks.worker import run_until_empty
 
 pytestmark = pytest.mark.django_db
 STATUSES = {
@@ -27,12 +28,15 @@ def _login(client: Client, personal_number: str) -> dict[str, str]:
 def _apply(
     client: Client, auth: dict[str, str], service: str = "WORK-04", key: str = "key-1", **answers
 ):
-    return client.post(
+    """Submit, then let the queue run as the worker would."""
+    response = client.post(
         "/api/v1/applications",
         {"service": service, "answers": answers},
         content_type="application/json",
         headers={**auth, "Idempotency-Key": key},
     )
+    run_until_empty()
+    return response
 
 
 def test_certificate_flow_through_the_api(client: Client, citizen) -> None:

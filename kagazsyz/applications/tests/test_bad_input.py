@@ -67,24 +67,24 @@ def test_bad_input_is_refused_clearly_and_nothing_is_stored(
     assert _counts() == before
 
 
-def test_kyrgyz_letters_are_kept_exactly(citizen) -> None:
+def test_kyrgyz_letters_are_kept_exactly(citizen, submit) -> None:
     name = "Үсөнбаев Төлөгөн Жаңыл"
-    application = application_submit(
+    application = submit(
         citizen=citizen, service_code="WORK-04", answers={"presented_to": name}
     )
     assert application.answers["presented_to"] == name
 
 
-def test_decomposed_unicode_is_normalized_to_nfc(citizen) -> None:
-    application = application_submit(
+def test_decomposed_unicode_is_normalized_to_nfc(citizen, submit) -> None:
+    application = submit(
         citizen=citizen, service_code="WORK-04", answers={"presented_to": "Е\u0308лка"}
     )
     assert application.answers["presented_to"] == "Ёлка"
 
 
-def test_a_form_sent_twice_makes_one_application(citizen) -> None:
+def test_a_form_sent_twice_makes_one_application(citizen, submit) -> None:
     for _ in range(2):
-        application_submit(
+        submit(
             citizen=citizen, service_code="WORK-04", answers={}, idempotency_key="form-123"
         )
     assert Application.objects.filter(citizen=citizen).count() == 1

@@ -12,8 +12,8 @@ from kagazsyz.registries.models import DataAccess
 pytestmark = pytest.mark.django_db
 
 
-def test_tax_certificate_is_issued_with_no_official(citizen) -> None:
-    application = application_submit(
+def test_tax_certificate_is_issued_with_no_official(citizen, submit) -> None:
+    application = submit(
         citizen=citizen, service_code="WORK-04", answers={"presented_to": "Айыл Банк"}
     )
     assert application.status == Status.ISSUED
@@ -30,8 +30,8 @@ def test_tax_certificate_is_issued_with_no_official(citizen) -> None:
     assert verify_pdf(bytes(document.pdf)).verdict == "VALID"
 
 
-def test_each_registry_query_is_recorded_with_who_whose_which_and_why(citizen) -> None:
-    application = application_submit(citizen=citizen, service_code="WORK-04", answers={})
+def test_each_registry_query_is_recorded_with_who_whose_which_and_why(citizen, submit) -> None:
+    application = submit(citizen=citizen, service_code="WORK-04", answers={})
     accesses = DataAccess.objects.filter(requester_ref=application.number).order_by("id")
     assert [(a.registry, a.dataset) for a in accesses] == [
         ("population", "person"),
@@ -47,32 +47,32 @@ def test_each_registry_query_is_recorded_with_who_whose_which_and_why(citizen) -
     assert {e.data_access_id for e in evidence} == {a.pk for a in accesses}
 
 
-def test_tax_debt_refuses_with_the_published_reason(debtor) -> None:
-    application = application_submit(citizen=debtor, service_code="WORK-04", answers={})
+def test_tax_debt_refuses_with_the_published_reason(debtor, submit) -> None:
+    application = submit(citizen=debtor, service_code="WORK-04", answers={})
     assert application.status == Status.REJECTED
     assert application.decision_reason is not None
     assert "карыз" in application.decision_reason["ky"]
     assert not Document.objects.filter(source_ref=str(application.pk)).exists()
 
 
-def test_criminal_record_goes_to_an_officer_not_to_refusal(convict) -> None:
-    application = application_submit(
+def test_criminal_record_goes_to_an_officer_not_to_refusal(convict, submit) -> None:
+    application = submit(
         citizen=convict, service_code="WORK-01", answers={"purpose": "employment"}
     )
     assert application.status == Status.IN_REVIEW
-    clean = application_submit(citizen=convict, service_code="HOME-03", answers={})
+    clean = submit(citizen=convict, service_code="HOME-03", answers={})
     assert clean.status == Status.ISSUED
 
 
 @pytest.mark.parametrize(("code", "answers"), [("WORK-01", {"purpose": "visa"}), ("HOME-03", {})])
-def test_other_automatic_certificates(citizen, code, answers) -> None:
-    application = application_submit(citizen=citizen, service_code=code, answers=answers)
+def test_other_automatic_certificates(citizen, code, answers, submit) -> None:
+    application = submit(citizen=citizen, service_code=code, answers=answers)
     assert application.status == Status.ISSUED
     assert Document.objects.filter(source_ref=str(application.pk), holder=citizen).count() == 1
 
 
-def test_a_choice_appears_on_the_document_as_its_label(citizen) -> None:
-    application = application_submit(
+def test_a_choice_appears_on_the_document_as_its_label(citizen, submit) -> None:
+    application = submit(
         citizen=citizen, service_code="WORK-01", answers={"purpose": "employment"}
     )
     document = Document.objects.get(source_ref=str(application.pk))
@@ -80,11 +80,11 @@ def test_a_choice_appears_on_the_document_as_its_label(citizen) -> None:
     assert claims["purpose"] == "Жумушка орношуу / Трудоустройство"
 
 
-def test_same_idempotency_key_returns_the_same_application(citizen) -> None:
-    first = application_submit(
+def test_same_idempotency_key_returns_the_same_application(citizen, submit) -> None:
+    first = submit(
         citizen=citizen, service_code="WORK-04", answers={}, idempotency_key="k-1"
     )
-    again = application_submit(
+    again = submit(
         citizen=citizen, service_code="WORK-04", answers={}, idempotency_key="k-1"
     )
     assert again.pk == first.pk
@@ -92,17 +92,17 @@ def test_same_idempotency_key_returns_the_same_application(citizen) -> None:
     assert Document.objects.filter(holder=citizen).count() == 1
 
 
-def test_processing_again_changes_nothing(citizen) -> None:
-    application = application_submit(citizen=citizen, service_code="WORK-04", answers={})
+def test_processing_again_changes_nothing(citizen, submit) -> None:
+    application = submit(citizen=citizen, service_code="WORK-04", answers={})
     entries = Entry.objects.count()
     again = application_process(application_id=application.pk)
     assert again.status == Status.ISSUED
     assert Entry.objects.count() == entries
 
 
-def test_every_state_change_has_a_ledger_entry(citizen) -> None:
+def test_every_state_change_has_a_ledger_entry(citizen, submit) -> None:
     before = Entry.objects.count()
-    application = application_submit(citizen=citizen, service_code="WORK-04", answers={})
+    application = submit(citizen=citizen, service_code="WORK-04", answers={})
     kinds = list(Entry.objects.order_by("id").values_list("kind", flat=True)[before:])
     transitions = Transition.objects.filter(application=application).count()
     assert kinds.count("application.submitted") == 1
@@ -126,16 +126,16 @@ def _living_child(parent) -> str:
     raise AssertionError("the parent persona has no living child")
 
 
-def test_parent_registers_own_child_at_the_address(parent) -> None:
-    application = application_submit(
+def test_parent_registers_own_child_at_the_address(parent, submit) -> None:
+    application = submit(
         citizen=parent, service_code="BIR-06", answers={"child": _living_child(parent)}
     )
     assert application.status == Status.ISSUED
 
 
-def test_a_strangers_number_fetches_nothing_about_the_stranger(parent, other_citizen) -> None:
+def test_a_strangers_number_fetches_nothing_about_the_stranger(parent, other_citizen, submit) -> None:
     stranger = other_citizen.personal_number
-    application = application_submit(
+    application = submit(
         citizen=parent, service_code="BIR-06", answers={"child": stranger}
     )
     assert application.status == Status.IN_REVIEW

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from kagazsyz.applications.models import Application
+from kagazsyz.tasks.worker import run_until_empty
 
 pytestmark = pytest.mark.django_db
 
@@ -67,14 +68,18 @@ def test_apply_and_download_in_the_browser_flow(client: Client, citizen) -> None
         "/services/WORK-04/apply/", {"presented_to": "Bank", "idempotency_key": key}
     )
     assert response.status_code == 302
+    waiting = client.get(response["Location"] + "?lang=en").content.decode()
+    assert "Submitted" in waiting and 'http-equiv="refresh"' in waiting
+    run_until_empty()
     page = client.get(response["Location"] + "?lang=en").content.decode()
-    assert "Document issued" in page
+    assert "Document issued" in page and 'http-equiv="refresh"' not in page
     pdf_url = _find(r'href="(/documents/[0-9a-f-]+/pdf/)"', page)
     assert client.get(pdf_url).content.startswith(b"%PDF")
     documents = client.get("/documents/?lang=ru").content.decode()
     assert "Справка об отсутствии налоговой задолженности" in documents
     # The same form sent again makes no second application.
     client.post("/services/WORK-04/apply/", {"presented_to": "Bank", "idempotency_key": key})
+    run_until_empty()
     assert Application.objects.filter(citizen=citizen).count() == 1
 
 
@@ -101,17 +106,17 @@ def test_pages_need_login_and_hide_other_peoples_things(
     assert client.get("/applications/")["Location"].startswith("/login/")
     _login(client, citizen.personal_number)
     client.post("/services/HOME-03/apply/", {"idempotency_key": "a1"})
+    run_until_empty()
     application = Application.objects.get(citizen=citizen)
     client.post("/logout/")
     _login(client, other_citizen.personal_number)
     assert client.get(f"/applications/{application.pk}/").status_code == 404
 
 
-def test_verify_page_checks_a_qr_text(client: Client, citizen) -> None:
-    from kagazsyz.applications.services import application_submit
+def test_verify_page_checks_a_qr_text(client: Client, citizen, submit) -> None:
     from kagazsyz.documents.models import Document
 
-    application_submit(citizen=citizen, service_code="HOME-03", answers={})
+    submit(citizen=citizen, service_code="HOME-03", answers={})
     qr = Document.objects.get(holder=citizen).qr_payload
     html = client.post("/verify?lang=en", {"qr": qr}).content.decode()
     assert "VALID" in html

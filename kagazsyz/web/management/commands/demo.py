@@ -1,7 +1,14 @@
-"""``kagazsyz demo logins``: what a person needs to try the demo."""
+"""``kagazsyz demo logins`` prints what a person needs to try the demo;
+``kagazsyz demo serve`` runs the whole platform: the sandbox registries (X-Road REST on loopback),
+a task worker, and the web server, and stops them together."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -10,12 +17,22 @@ from kagazsyz.registries.sandbox.selectors import sample_residents
 
 
 class Command(BaseCommand):
-    help = "Print the demo log-ins."
+    help = "Demo helpers: print log-ins, or serve the platform with its registries and worker."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["logins"])
+        parser.add_argument("what", choices=["logins", "serve"])
+        parser.add_argument("--port", type=int, default=8000, help="web port (8000)")
+        parser.add_argument(
+            "--registries-port", type=int, default=8100, help="sandbox registries port (8100)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] == "logins":
+            self._logins()
+        else:
+            self._serve(options["port"], options["registries_port"])
+
+    def _logins(self) -> None:
         self.stdout.write(
             "Demo log-ins (sandbox identity provider: log in with the PIN at /login/):"
         )
@@ -26,3 +43,35 @@ class Command(BaseCommand):
         self.stdout.write(
             'API: POST /api/v1/sandbox/login {"personal_number": …} gives a bearer token.'
         )
+
+    def _serve(self, port: int, registries_port: int) -> None:
+        env = {
+            **os.environ,
+            "REGISTRY_TRANSPORT": "xroad",
+            "XROAD_SECURITY_SERVER": f"http://127.0.0.1:{registries_port}",
+        }
+        command = [sys.executable, "-m", "kagazsyz.cli"]
+        processes = [
+            subprocess.Popen(
+                [*command, "registries", "serve", "--port", str(registries_port)], env=env
+            ),  # noqa: S603
+            subprocess.Popen([*command, "worker", "--poll", "0.2"], env=env),  # noqa: S603
+            subprocess.Popen([*command, "runserver", f"127.0.0.1:{port}", "--noreload"], env=env),  # noqa: S603
+        ]
+        self.stdout.write(
+            f"Kagazsyz: http://127.0.0.1:{port}/  registries: http://127.0.0.1:{registries_port}/"
+        )
+        try:
+            while all(process.poll() is None for process in processes):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+            for process in processes:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
