@@ -230,8 +230,8 @@ class CaseOut(Schema):
 def my_data_access(
     request: HttpRequest,
     agency: str | None = None,
-    since: dt.date | None = Query(None, alias="from"),  # noqa: B008
-    until: dt.date | None = Query(None, alias="to"),  # noqa: B008
+    since: Annotated[dt.date | None, Query(alias="from")] = None,
+    until: Annotated[dt.date | None, Query(alias="to")] = None,
 ) -> list[dict[str, Any]]:
     """Every look at the caller's data: registry queries and officers' views."""
     language = translation.get_language() or "ky"

@@ -64,7 +64,9 @@ class DataAccessCase(models.Model):
     """
 
     data_access = models.ForeignKey(DataAccess, on_delete=models.PROTECT, related_name="cases")
-    opened_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="data_access_cases")
+    opened_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="data_access_cases"
+    )
     agency = models.CharField(max_length=16, db_index=True)
     reason = models.TextField(max_length=1000)
     status = models.CharField(max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN)
@@ -72,7 +74,9 @@ class DataAccessCase(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["data_access", "opened_by"], name="one_case_per_access_and_person")
+            models.UniqueConstraint(
+                fields=["data_access", "opened_by"], name="one_case_per_access_and_person"
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,12 @@
-"""Transports of the exchange layer. The X-Road REST transport arrives with the registries issue;
-the in-process transport reads the sandbox population directly."""
+"""Transports of the exchange layer: X-Road REST over HTTP (``xroad.py``), and in-process, which
+reads the sandbox population directly (fast unit tests)."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from kagazsyz.registries.client import Query
+from kagazsyz.registries.client import Query, Transport
 from kagazsyz.registries.errors import SubjectNotFound
 from kagazsyz.registries.models import SandboxResident
 
@@ -23,5 +24,10 @@ class InProcessTransport:
         return {"subject": query.subject, "dataset": query.dataset, "data": resident.datasets[key]}
 
 
-def default_transport() -> InProcessTransport:
-    return InProcessTransport()
+@cache
+def default_transport() -> Transport:
+    """The transport the environment asks for (``REGISTRY_TRANSPORT``), one per process, so the
+    X-Road client's connection pool and circuit breakers live as long as the process."""
+    from kagazsyz.registries.xroad import xroad_transport_from_settings
+
+    return xroad_transport_from_settings()

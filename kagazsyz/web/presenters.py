@@ -111,7 +111,9 @@ def application_page(application: Application, language: str) -> dict[str, Any]:
         ],
         "documents": Document.objects.filter(source_ref=str(application.pk)).order_by("issued_at"),
         "waiting": application.status in {Status.SUBMITTED, Status.GATHERING_EVIDENCE},
-        "waiting_for": _agency_name(application.waiting_for, language) if application.waiting_for else "",
+        "waiting_for": _agency_name(application.waiting_for, language)
+        if application.waiting_for
+        else "",
     }
 
 

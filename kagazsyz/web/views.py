@@ -25,9 +25,9 @@ from kagazsyz.documents.selectors import document_get_for_holder, documents_for_
 from kagazsyz.documents.verification import verify_pdf, verify_qr
 from kagazsyz.registries.descriptions import describe_access
 from kagazsyz.registries.directory import dataset
+from kagazsyz.registries.sandbox.selectors import sample_residents
 from kagazsyz.registries.selectors import data_access_agencies, data_access_for_subject
 from kagazsyz.registries.services import data_access_flag
-from kagazsyz.registries.sandbox.selectors import sample_residents
 from kagazsyz.web import presenters
 from kagazsyz.web.access import citizen_required, public
 

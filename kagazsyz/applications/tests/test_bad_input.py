@@ -69,9 +69,7 @@ def test_bad_input_is_refused_clearly_and_nothing_is_stored(
 
 def test_kyrgyz_letters_are_kept_exactly(citizen, submit) -> None:
     name = "Үсөнбаев Төлөгөн Жаңыл"
-    application = submit(
-        citizen=citizen, service_code="WORK-04", answers={"presented_to": name}
-    )
+    application = submit(citizen=citizen, service_code="WORK-04", answers={"presented_to": name})
     assert application.answers["presented_to"] == name
 
 
@@ -84,9 +82,7 @@ def test_decomposed_unicode_is_normalized_to_nfc(citizen, submit) -> None:
 
 def test_a_form_sent_twice_makes_one_application(citizen, submit) -> None:
     for _ in range(2):
-        submit(
-            citizen=citizen, service_code="WORK-04", answers={}, idempotency_key="form-123"
-        )
+        submit(citizen=citizen, service_code="WORK-04", answers={}, idempotency_key="form-123")
     assert Application.objects.filter(citizen=citizen).count() == 1
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from kagazsyz.applications.models import Application, Evidence, Status, Transition
-from kagazsyz.applications.services import application_process, application_submit
+from kagazsyz.applications.services import application_process
 from kagazsyz.documents.models import Document
 from kagazsyz.documents.verification import verify_pdf
 from kagazsyz.ledger.models import Entry
@@ -56,9 +56,7 @@ def test_tax_debt_refuses_with_the_published_reason(debtor, submit) -> None:
 
 
 def test_criminal_record_goes_to_an_officer_not_to_refusal(convict, submit) -> None:
-    application = submit(
-        citizen=convict, service_code="WORK-01", answers={"purpose": "employment"}
-    )
+    application = submit(citizen=convict, service_code="WORK-01", answers={"purpose": "employment"})
     assert application.status == Status.IN_REVIEW
     clean = submit(citizen=convict, service_code="HOME-03", answers={})
     assert clean.status == Status.ISSUED
@@ -72,21 +70,15 @@ def test_other_automatic_certificates(citizen, code, answers, submit) -> None:
 
 
 def test_a_choice_appears_on_the_document_as_its_label(citizen, submit) -> None:
-    application = submit(
-        citizen=citizen, service_code="WORK-01", answers={"purpose": "employment"}
-    )
+    application = submit(citizen=citizen, service_code="WORK-01", answers={"purpose": "employment"})
     document = Document.objects.get(source_ref=str(application.pk))
     claims = {claim["name"]: claim["value"] for claim in document.claims}
     assert claims["purpose"] == "Жумушка орношуу / Трудоустройство"
 
 
 def test_same_idempotency_key_returns_the_same_application(citizen, submit) -> None:
-    first = submit(
-        citizen=citizen, service_code="WORK-04", answers={}, idempotency_key="k-1"
-    )
-    again = submit(
-        citizen=citizen, service_code="WORK-04", answers={}, idempotency_key="k-1"
-    )
+    first = submit(citizen=citizen, service_code="WORK-04", answers={}, idempotency_key="k-1")
+    again = submit(citizen=citizen, service_code="WORK-04", answers={}, idempotency_key="k-1")
     assert again.pk == first.pk
     assert Application.objects.filter(citizen=citizen).count() == 1
     assert Document.objects.filter(holder=citizen).count() == 1
@@ -133,11 +125,11 @@ def test_parent_registers_own_child_at_the_address(parent, submit) -> None:
     assert application.status == Status.ISSUED
 
 
-def test_a_strangers_number_fetches_nothing_about_the_stranger(parent, other_citizen, submit) -> None:
+def test_a_strangers_number_fetches_nothing_about_the_stranger(
+    parent, other_citizen, submit
+) -> None:
     stranger = other_citizen.personal_number
-    application = submit(
-        citizen=parent, service_code="BIR-06", answers={"child": stranger}
-    )
+    application = submit(citizen=parent, service_code="BIR-06", answers={"child": stranger})
     assert application.status == Status.IN_REVIEW
     assert not DataAccess.objects.filter(
         subject_personal_number=stranger, requester_ref=application.number

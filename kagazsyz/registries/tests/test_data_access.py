@@ -1,9 +1,8 @@
 """'Who looked at my data': the log, its plain-words view, filters, flagging, and refusals."""
 
-import datetime as dt
-
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from kagazsyz.ledger.models import Entry
 from kagazsyz.registries.client import Purpose, registry_query
@@ -91,7 +90,7 @@ def test_api_lists_every_look_with_the_required_fields(
 def test_api_filters_by_agency_and_period(client: Client, citizen) -> None:
     _query(citizen.personal_number)
     auth = _login(client, citizen.personal_number)
-    today = dt.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     assert (
         len(client.get(f"/api/v1/me/data-access?agency=GNS&from={today}", headers=auth).json()) == 1
     )

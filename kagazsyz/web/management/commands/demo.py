@@ -51,13 +51,13 @@ class Command(BaseCommand):
             "XROAD_SECURITY_SERVER": f"http://127.0.0.1:{registries_port}",
         }
         command = [sys.executable, "-m", "kagazsyz.cli"]
-        processes = [
-            subprocess.Popen(
-                [*command, "registries", "serve", "--port", str(registries_port)], env=env
-            ),  # noqa: S603
-            subprocess.Popen([*command, "worker", "--poll", "0.2"], env=env),  # noqa: S603
-            subprocess.Popen([*command, "runserver", f"127.0.0.1:{port}", "--noreload"], env=env),  # noqa: S603
+        # Our own interpreter and arguments: nothing here comes from outside the process.
+        arguments = [
+            [*command, "registries", "serve", "--port", str(registries_port)],
+            [*command, "worker", "--poll", "0.2"],
+            [*command, "runserver", f"127.0.0.1:{port}", "--noreload"],
         ]
+        processes = [subprocess.Popen(argv, env=env) for argv in arguments]  # noqa: S603
         self.stdout.write(
             f"Kagazsyz: http://127.0.0.1:{port}/  registries: http://127.0.0.1:{registries_port}/"
         )
