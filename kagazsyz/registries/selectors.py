@@ -38,11 +38,3 @@ def data_access_agencies(*, personal_number: str) -> list[str]:
     )
     return sorted(codes)
 
-
-def cases_for_agency(*, agency: str) -> QuerySet[DataAccessCase]:
-    """Open and closed cases for an agency's data-protection officer."""
-    return (
-        DataAccessCase.objects.filter(agency=agency)
-        .select_related("data_access")
-        .order_by("-opened_at")
-    )
