@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from kagazsyz.ledger.models import Entry
+from kagazsyz.ledger.models import Entry, Pending
 
 
 def canonical_json(value: Any) -> str:
@@ -41,6 +41,8 @@ def ledger_append(*, kind: str, payload: dict[str, Any]) -> Entry:
         raise RuntimeError("ledger_append must run inside the transaction of the change")
     now = timezone.now()
     canonical = canonical_json({"kind": kind, "at": now.isoformat(), **payload})
-    return Entry.objects.create(
+    entry = Entry.objects.create(
         kind=kind, canonical=canonical, leaf_hash=leaf_hash(canonical), created_at=now
     )
+    Pending.objects.create(entry=entry)  # the sequencer's queue (see kagazsyz.ledger.tree)
+    return entry
