@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -52,7 +52,9 @@ def test_sequencing_gives_contiguous_leaves_in_id_order(monkeypatch) -> None:
     ours = list(Leaf.objects.filter(entry__in=entries).order_by("index"))
     assert [leaf.entry_id for leaf in ours] == [e.pk for e in entries]
     assert ours[-1].index == size - 1 and size - before >= 95
-    assert all(leaf.leaf_hash == leaf_hash(e.canonical) for leaf, e in zip(ours, entries))
+    assert all(
+        leaf.leaf_hash == leaf_hash(e.canonical) for leaf, e in zip(ours, entries, strict=True)
+    )
     memory = _memory_tree()
     assert Node.objects.count() == sum(len(level) for level in memory.levels[1:])
     for head in TreeHead.objects.all():
@@ -122,7 +124,7 @@ def test_reads_and_their_errors() -> None:
     late = _append(1)[0]
     assert tree.leaf_index_for_entry(late.pk) == size  # sequenced on demand
     size += 1
-    bad = [
+    bad: list[Callable[[], object]] = [
         lambda: tree.inclusion_proof(0, size + 1),
         lambda: tree.inclusion_proof(0, 0),
         lambda: tree.inclusion_proof(size, size),
@@ -199,7 +201,7 @@ def _triggers_off() -> Iterator[None]:
                     cursor.execute(statement)
 
 
-def _execute(sql: str, params: list[object] | None = None) -> None:
+def _execute(sql: str, params: list[str | int] | None = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params or [])
 
@@ -267,10 +269,10 @@ def test_verify_names_swapped_texts_even_with_their_hashes(log: list[Leaf]) -> N
                 "UPDATE ledger_entry SET canonical = %s, leaf_hash = %s WHERE id = %s",
                 [other.canonical, other.leaf_hash, entry.pk],
             )
-        for leaf, other in [(a, b), (b, a)]:
+        for leaf, other_leaf in [(a, b), (b, a)]:
             _execute(
                 'UPDATE ledger_leaf SET leaf_hash = %s WHERE "index" = %s',
-                [other.leaf_hash, leaf.index],
+                [other_leaf.leaf_hash, leaf.index],
             )
     _expect_fault_at(a.index)  # the stored node over leaves 8..9 no longer matches
 
