@@ -33,6 +33,13 @@ from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.core.errors import DomainError, Message
 from kagazsyz.documents.selectors import document_get_for_holder, documents_for_holder
 from kagazsyz.documents.verification import verify_pdf, verify_qr
+from kagazsyz.ledger.tree import (
+    consistency_proof,
+    entries,
+    inclusion_proof,
+    ledger_public_key_pem,
+    tree_head_latest,
+)
 from kagazsyz.registries.selectors import data_access_for_subject
 from kagazsyz.registries.services import data_access_flag
 
@@ -257,6 +264,72 @@ def flag_data_access(
             "opened_at": case.opened_at.isoformat(),
         },
     )
+
+
+class TreeHeadOut(Schema):
+    tree_size: int
+    root_hash: str = Field(description="RFC 9162 Merkle tree hash, lowercase hex")
+    timestamp: int = Field(description="milliseconds since the Unix epoch")
+    signature: str = Field(
+        description="Ed25519 signature over the canonical head, lowercase hex (docs/ledger.md)"
+    )
+    key_id: str
+
+
+class InclusionOut(Schema):
+    leaf_index: int
+    tree_size: int
+    leaf_hash: str
+    audit_path: list[str]
+
+
+class ConsistencyOut(Schema):
+    first: int
+    second: int
+    proof: list[str]
+
+
+class LedgerEntryOut(Schema):
+    index: int
+    canonical: str = Field(description="the exact canonical JSON that was hashed")
+    leaf_hash: str
+
+
+@api.get("/ledger/tree-head", auth=None, response=TreeHeadOut, tags=["ledger"])
+def ledger_tree_head(request: HttpRequest) -> dict[str, Any]:
+    """The newest signed tree head of the platform's append-only log."""
+    return tree_head_latest()
+
+
+@api.get("/ledger/proof/inclusion", auth=None, response=InclusionOut, tags=["ledger"])
+def ledger_inclusion(request: HttpRequest, index: int, tree_size: int) -> dict[str, Any]:
+    """RFC 9162 inclusion proof of leaf ``index`` in the tree of ``tree_size`` leaves."""
+    return inclusion_proof(index, tree_size)
+
+
+@api.get("/ledger/proof/consistency", auth=None, response=ConsistencyOut, tags=["ledger"])
+def ledger_consistency(request: HttpRequest, first: int, second: int) -> dict[str, Any]:
+    """RFC 9162 consistency proof between the trees of ``first`` and ``second`` leaves."""
+    return consistency_proof(first, second)
+
+
+@api.get("/ledger/entries", auth=None, response=list[LedgerEntryOut], tags=["ledger"])
+def ledger_entries(request: HttpRequest, start: int, end: int) -> list[dict[str, Any]]:
+    """Leaves ``start`` to ``end - 1`` (at most 1000), each in the canonical form that was hashed."""
+    return entries(start, end)
+
+
+@api.get(
+    "/ledger/public-key",
+    auth=None,
+    tags=["ledger"],
+    openapi_extra={
+        "responses": {200: {"description": "PEM public key", "content": {"text/plain": {}}}}
+    },
+)
+def ledger_public_key(request: HttpRequest) -> HttpResponse:
+    """The Ed25519 public key (PEM) that signs tree heads."""
+    return HttpResponse(ledger_public_key_pem(), content_type="text/plain; charset=utf-8")
 
 
 VERIFY_BODY = {

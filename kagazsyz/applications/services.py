@@ -90,6 +90,7 @@ def _move(
         at=now,
     )
     ledger_append(
+        ref=application.number,
         kind="application.transition",
         payload={
             "application": application.number,
@@ -137,6 +138,7 @@ def _create(
             application=application, to_status=Status.SUBMITTED, actor="citizen", at=now
         )
         ledger_append(
+            ref=application.number,
             kind="application.submitted",
             payload={
                 "application": application.number,

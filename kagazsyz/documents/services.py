@@ -125,6 +125,7 @@ def document_issue(
             pdf=pdf,
         )
         ledger_append(
+            ref=number,
             kind="document.issued",
             payload={
                 "document": number,
@@ -151,6 +152,7 @@ def document_revoke(*, document: Document, reason: str, actor: str) -> Document:
         locked.revocation_reason = reason[:MAX_REASON]
         locked.save(update_fields=["revoked_at", "revocation_reason"])
         ledger_append(
+            ref=locked.number,
             kind="document.revoked",
             payload={
                 "document": locked.number,

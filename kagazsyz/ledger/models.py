@@ -9,6 +9,9 @@ class Entry(models.Model):
     """
 
     kind = models.CharField(max_length=64)
+    # What the event is about (an application or document number), so a person can find the
+    # proofs of their own events without scanning the log. Never personal data.
+    ref = models.CharField(max_length=64, blank=True, db_index=True)
     canonical = models.TextField()
     leaf_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField()

@@ -35,14 +35,14 @@ def salted_reference(value: str, *, purpose: str) -> str:
     return hashlib.blake2b(f"{purpose}:{value}".encode(), key=key, digest_size=16).hexdigest()
 
 
-def ledger_append(*, kind: str, payload: dict[str, Any]) -> Entry:
+def ledger_append(*, kind: str, payload: dict[str, Any], ref: str = "") -> Entry:
     """Record an event. Must run inside the transaction of the change it describes."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("ledger_append must run inside the transaction of the change")
     now = timezone.now()
     canonical = canonical_json({"kind": kind, "at": now.isoformat(), **payload})
     entry = Entry.objects.create(
-        kind=kind, canonical=canonical, leaf_hash=leaf_hash(canonical), created_at=now
+        kind=kind, ref=ref, canonical=canonical, leaf_hash=leaf_hash(canonical), created_at=now
     )
     Pending.objects.create(entry=entry)  # the sequencer's queue (see kagazsyz.ledger.tree)
     return entry

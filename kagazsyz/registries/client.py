@@ -100,6 +100,7 @@ def _record(
             exchange_request_hash=exchange_request_hash[:100],
         )
         ledger_append(
+            ref=access.requester_ref,
             kind="data.accessed",
             payload={
                 "access": access.pk,

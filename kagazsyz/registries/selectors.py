@@ -37,4 +37,3 @@ def data_access_agencies(*, personal_number: str) -> list[str]:
         .distinct()
     )
     return sorted(codes)
-

@@ -11,6 +11,7 @@ from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.catalog.schema import Service
 from kagazsyz.core.errors import Message
 from kagazsyz.documents.models import Document
+from kagazsyz.ledger.selectors import events_with_proofs
 
 STATUS_LABELS: dict[str, Message] = {
     Status.DRAFT: Message("Долбоор", "Черновик", "Draft"),
@@ -114,7 +115,16 @@ def application_page(application: Application, language: str) -> dict[str, Any]:
         "waiting_for": _agency_name(application.waiting_for, language)
         if application.waiting_for
         else "",
+        "ledger_events": events_with_proofs(
+            refs=[application.number, *_document_numbers(application)]
+        ),
     }
+
+
+def _document_numbers(application: Application) -> list[str]:
+    return list(
+        Document.objects.filter(source_ref=str(application.pk)).values_list("number", flat=True)
+    )
 
 
 def verdict(result: Any, language: str) -> dict[str, Any]:

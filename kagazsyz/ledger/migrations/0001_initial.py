@@ -16,6 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(max_length=64)),
+                ('ref', models.CharField(blank=True, db_index=True, max_length=64)),
                 ('canonical', models.TextField()),
                 ('leaf_hash', models.CharField(max_length=64)),
                 ('created_at', models.DateTimeField()),

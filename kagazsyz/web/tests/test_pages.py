@@ -160,6 +160,11 @@ def test_api_operations_without_auth_are_the_known_public_ones() -> None:
         "GET /services",
         "GET /services/{code}",
         "POST /verify",
+        "GET /ledger/tree-head",
+        "GET /ledger/proof/inclusion",
+        "GET /ledger/proof/consistency",
+        "GET /ledger/entries",
+        "GET /ledger/public-key",
     }
 
 
@@ -190,3 +195,20 @@ def test_every_interface_text_is_translated() -> None:
         assert untranslated == [], language
         with translation.override(language):
             assert translation.gettext("Verify a document") != "Verify a document"
+
+
+def test_application_page_links_to_inclusion_proofs(client: Client, citizen, submit) -> None:
+    from kagazsyz.ledger.tree import ledger_sequence, tree_head_latest
+
+    application = submit(citizen=citizen, service_code="HOME-03", answers={})
+    ledger_sequence()
+    tree_head_latest()
+    client.post("/login/", {"personal_number": citizen.personal_number})
+    html = client.get(f"/applications/{application.pk}/?lang=en").content.decode()
+    assert "Proof in the public log" in html
+    links = re.findall(
+        r'href="(/api/v1/ledger/proof/inclusion\?index=\d+&amp;tree_size=\d+)"', html
+    )
+    assert links, html
+    proof = client.get(links[0].replace("&amp;", "&")).json()
+    assert set(proof) == {"leaf_index", "tree_size", "leaf_hash", "audit_path"}

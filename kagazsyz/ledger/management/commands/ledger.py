@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -19,19 +20,35 @@ class Command(BaseCommand):
         sub.add_parser("verify", help="recompute everything; exit 1 naming the first bad index")
         sequence = sub.add_parser("sequence", help="integrate all pending entries")
         sequence.add_argument("--batch", type=int, default=1000)
+        sequence.add_argument(
+            "--every",
+            type=float,
+            default=0.0,
+            help="keep running, sequencing every SECONDS (the sequencer process of a deployment)",
+        )
         sub.add_parser("head", help="print the latest signed tree head as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "sequence":
-            total = 0
-            while (done := ledger_sequence(max_batch=options["batch"])) > 0:
-                total += done
-            self.stdout.write(f"integrated {total} entries")
+            self._sequence(options["batch"], options["every"])
         elif action == "head":
             self.stdout.write(json.dumps(tree_head_latest(), indent=2))
         else:
             self._verify()
+
+    def _sequence(self, batch: int, every: float) -> None:
+        while True:
+            total = 0
+            while (done := ledger_sequence(max_batch=batch)) > 0:
+                total += done
+            if every <= 0:
+                self.stdout.write(f"integrated {total} entries")
+                return
+            try:
+                time.sleep(every)
+            except KeyboardInterrupt:
+                return
 
     def _verify(self) -> None:
         report = ledger_verify()

@@ -1,6 +1,6 @@
 """``kagazsyz demo logins`` prints what a person needs to try the demo;
 ``kagazsyz demo serve`` runs the whole platform: the sandbox registries (X-Road REST on loopback),
-a task worker, and the web server, and stops them together."""
+a task worker, the ledger's sequencer and the web server, and stops them together."""
 
 from __future__ import annotations
 
@@ -55,6 +55,7 @@ class Command(BaseCommand):
         arguments = [
             [*command, "registries", "serve", "--port", str(registries_port)],
             [*command, "worker", "--poll", "0.2"],
+            [*command, "ledger", "sequence", "--every", "2"],
             [*command, "runserver", f"127.0.0.1:{port}", "--noreload"],
         ]
         processes = [subprocess.Popen(argv, env=env) for argv in arguments]  # noqa: S603
