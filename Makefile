@@ -23,6 +23,7 @@ install: $(STAMP)
 demo-setup: install
 	kagazsyz migrate --no-input -v 0
 	kagazsyz catalog check
+	kagazsyz publish_catalogue
 	kagazsyz population generate
 	kagazsyz keys init
 	kagazsyz demo logins

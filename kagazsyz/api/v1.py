@@ -32,6 +32,7 @@ from kagazsyz.applications.services import application_submit, service_or_error
 from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.core.errors import DomainError, Message
 from kagazsyz.documents.selectors import document_get_for_holder, documents_for_holder
+from kagazsyz.documents.services import document_verification_record
 from kagazsyz.documents.verification import verify_pdf, verify_qr
 from kagazsyz.ledger.tree import (
     consistency_proof,
@@ -360,12 +361,16 @@ def verify(request: HttpRequest) -> Any:
     """Verify a document: a PDF (multipart field ``file``) or the QR text (``{"qr": "KG1:…"}``)."""
     upload = request.FILES.get("file")
     if upload is not None:
-        verdict = verify_pdf(upload.read(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
+        verdict = document_verification_record(
+            verdict=verify_pdf(upload.read(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)), channel="api"
+        )
         return schemas.verdict_out(verdict)
     qr_text = _qr_from_body(request)
     if qr_text is None:
         raise DomainError("nothing_to_verify", NO_VERIFY_INPUT, status=400)
-    return schemas.verdict_out(verify_qr(qr_text))
+    return schemas.verdict_out(
+        document_verification_record(verdict=verify_qr(qr_text), channel="api")
+    )
 
 
 def _qr_from_body(request: HttpRequest) -> str | None:

@@ -8,6 +8,7 @@ its own (a look at someone's data stays recorded even if the work later fails).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -24,7 +25,8 @@ from kagazsyz.catalog.schema import FAMILY_DATASET, Service
 from kagazsyz.core.errors import DomainError, Message
 from kagazsyz.core.personal_number import parse_personal_number
 from kagazsyz.documents.services import document_issue
-from kagazsyz.ledger.services import ledger_append
+from kagazsyz.ledger.selectors import latest_event_payload
+from kagazsyz.ledger.services import canonical_json, ledger_append
 from kagazsyz.registries.client import Answer, Purpose, Transport, registry_query
 from kagazsyz.registries.directory import registries
 from kagazsyz.registries.errors import RegistryError
@@ -397,3 +399,33 @@ def application_process(*, application_id: Any, transport: Transport | None = No
         _store_evidence(locked, service, answers)
         _decide(locked, service, answers)
     return locked
+
+
+def catalogue_publish() -> bool:
+    """Record the catalogue in the ledger when it differs from the last recorded one.
+
+    Each service's digest is recorded, so anyone can later prove which rule, fee and deadline
+    were in force when an application was decided. Returns whether a new record was written.
+    """
+    services = {
+        code: hashlib.sha256(
+            canonical_json(service.model_dump(mode="json", by_alias=True)).encode()
+        ).hexdigest()
+        for code, service in sorted(get_catalog().services.items())
+    }
+    digest = hashlib.sha256(canonical_json(services).encode()).hexdigest()
+    last = latest_event_payload(kind="catalogue.published")
+    if last is not None and last.get("digest") == digest:
+        return False
+    changed = sorted(
+        code
+        for code, value in services.items()
+        if (last or {}).get("services", {}).get(code) != value
+    )
+    with transaction.atomic():
+        ledger_append(
+            ref="catalogue",
+            kind="catalogue.published",
+            payload={"digest": digest, "services": services, "changed": changed},
+        )
+    return True

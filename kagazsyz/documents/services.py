@@ -24,6 +24,7 @@ from kagazsyz.documents.models import Document
 from kagazsyz.documents.pdf import PdfContent, render_pdf
 from kagazsyz.documents.qr import encode_qr
 from kagazsyz.documents.signing import sign_pdf
+from kagazsyz.documents.verification import Verdict
 from kagazsyz.ledger.services import ledger_append, salted_reference
 
 # Crockford's base32: no I, L, O or U, so a number read aloud or typed is hard to get wrong.
@@ -165,3 +166,20 @@ def document_revoke(*, document: Document, reason: str, actor: str) -> Document:
     document.revoked_at = locked.revoked_at
     document.revocation_reason = locked.revocation_reason
     return document
+
+
+def document_verification_record(*, verdict: Verdict, channel: str) -> Verdict:
+    """Record an online verification of one of our documents, so its holder can see when it was
+    checked. The verifier is not identified: nothing about them is stored."""
+    if verdict.document_number and Document.objects.filter(number=verdict.document_number).exists():
+        with transaction.atomic():
+            ledger_append(
+                ref=verdict.document_number,
+                kind="document.verified",
+                payload={
+                    "document": verdict.document_number,
+                    "verdict": verdict.verdict,
+                    "channel": channel,
+                },
+            )
+    return verdict

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from kagazsyz.ledger.models import Entry, TreeHead
@@ -32,3 +33,11 @@ def events_with_proofs(*, refs: list[str]) -> list[dict[str, Any]]:
             }
         )
     return events
+
+
+def latest_event_payload(*, kind: str) -> dict[str, Any] | None:
+    """The canonical content of the newest event of ``kind``, or None."""
+    canonical = (
+        Entry.objects.filter(kind=kind).order_by("-id").values_list("canonical", flat=True).first()
+    )
+    return json.loads(canonical) if canonical else None

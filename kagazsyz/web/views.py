@@ -22,6 +22,7 @@ from kagazsyz.applications.services import application_submit, service_or_error
 from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.core.errors import DomainError
 from kagazsyz.documents.selectors import document_get_for_holder, documents_for_holder
+from kagazsyz.documents.services import document_verification_record
 from kagazsyz.documents.verification import verify_pdf, verify_qr
 from kagazsyz.registries.descriptions import describe_access
 from kagazsyz.registries.directory import dataset
@@ -234,8 +235,10 @@ def verify(request: HttpRequest) -> HttpResponse:
         qr_text = request.POST.get("qr", "").strip()
         if upload is not None:
             verdict = verify_pdf(upload.read(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
+            document_verification_record(verdict=verdict, channel="web")
         elif qr_text:
             verdict = verify_qr(qr_text[:8000])
+            document_verification_record(verdict=verdict, channel="web")
     context = {
         "verdict": presenters.verdict(verdict, _lang()) if verdict else None,
         "posted": request.method == "POST",

@@ -136,3 +136,21 @@ def test_a_strangers_number_fetches_nothing_about_the_stranger(
     ).exists()
     assert application.decision_reason is not None
     assert "реестр" in application.decision_reason["ru"]
+
+
+def test_the_catalogue_is_recorded_once_until_it_changes() -> None:
+    from kagazsyz.applications.services import catalogue_publish
+
+    first = catalogue_publish()
+    assert catalogue_publish() is False
+    entry = Entry.objects.filter(kind="catalogue.published").latest("id")
+    assert '"WORK-04"' in entry.canonical
+    assert first is True or Entry.objects.filter(kind="catalogue.published").count() >= 1
+
+
+def test_online_verification_is_recorded_without_the_verifier(client, citizen, submit) -> None:
+    application = submit(citizen=citizen, service_code="HOME-03", answers={})
+    document = Document.objects.get(source_ref=str(application.pk))
+    client.post("/api/v1/verify", {"qr": document.qr_payload}, content_type="application/json")
+    entry = Entry.objects.filter(kind="document.verified", ref=document.number).get()
+    assert '"verdict":"VALID"' in entry.canonical and '"channel":"api"' in entry.canonical
