@@ -334,6 +334,34 @@ def ledger_public_key(request: HttpRequest) -> HttpResponse:
 
 
 @api.get(
+    "/status-list",
+    auth=None,
+    tags=["documents"],
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The revocation status list: a W3C BitstringStatusListCredential "
+                "as a compact JWS (ES256) signed by the root CA",
+                "content": {"application/vc+jwt": {}},
+            },
+            503: {"description": "No document-signing PKI has been made yet"},
+        }
+    },
+)
+def status_list(request: HttpRequest) -> HttpResponse:
+    """Which documents are revoked, signed by the root, for verifiers that work offline."""
+    from kagazsyz.documents.status_list import MEDIA_TYPE, StatusListError, status_list_jws
+
+    try:
+        jws = status_list_jws()
+    except StatusListError as exc:
+        raise HttpError(503, str(exc)) from exc
+    response = HttpResponse(jws, content_type=MEDIA_TYPE)
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@api.get(
     "/trust-list",
     auth=None,
     tags=["documents"],
