@@ -118,6 +118,7 @@ def test_a_list_signed_by_another_root_is_refused_when_a_root_is_pinned(
 ) -> None:
     pinned = read_trust_list(jws).root.public_bytes(serialization.Encoding.DER)  # ours
     keys.ensure_keys(["MVD"])
+    keys.reset_cache()  # read the impostor's directory afresh, whatever an earlier test cached
     foreign = trust_list_jws()
     assert load_trust_list(foreign)  # it is a well-formed list, of another root
     with pytest.raises(TrustListError, match="pinned"):
