@@ -333,6 +333,71 @@ def ledger_public_key(request: HttpRequest) -> HttpResponse:
     return HttpResponse(ledger_public_key_pem(), content_type="text/plain; charset=utf-8")
 
 
+@api.get(
+    "/status-list",
+    auth=None,
+    tags=["documents"],
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The revocation status list: a W3C BitstringStatusListCredential "
+                "as a compact JWS (ES256) signed by the root CA",
+                "content": {"application/vc+jwt": {}},
+            },
+            503: {"description": "No document-signing PKI has been made yet"},
+        }
+    },
+)
+def status_list(request: HttpRequest) -> HttpResponse:
+    """Which documents are revoked, signed by the root, for verifiers that work offline."""
+    from kagazsyz.documents.status_list import MEDIA_TYPE, StatusListError, status_list_jws
+
+    try:
+        jws = status_list_jws()
+    except StatusListError as exc:
+        raise HttpError(503, str(exc)) from exc
+    response = HttpResponse(jws, content_type=MEDIA_TYPE)
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@api.get(
+    "/trust-list",
+    auth=None,
+    tags=["documents"],
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The agencies' public keys with their validity: a JWK Set "
+                "(RFC 7517) as a compact JWS (RFC 7515, ES256) signed by the root CA, whose "
+                "certificate is in the JWS header (x5c). `kagazsyz verify --trust-list FILE` "
+                "checks documents against it offline.",
+                "content": {"application/jose": {}},
+            },
+            503: {"description": "No document-signing PKI has been made yet"},
+        }
+    },
+)
+def trust_list(request: HttpRequest, download: bool = False) -> HttpResponse:
+    """The trust list (compact JWS); with `download=1` served as an attachment."""
+    from kagazsyz.documents.trust_list import (
+        FILENAME,
+        MEDIA_TYPE,
+        TrustListError,
+        trust_list_jws,
+    )
+
+    try:
+        jws = trust_list_jws()
+    except TrustListError as exc:
+        raise HttpError(503, str(exc)) from exc
+    response = HttpResponse(jws, content_type=MEDIA_TYPE)
+    response["Cache-Control"] = "public, max-age=300"
+    if download:
+        response["Content-Disposition"] = f'attachment; filename="{FILENAME}"'
+    return response
+
+
 VERIFY_BODY = {
     "requestBody": {
         "content": {

@@ -326,6 +326,16 @@ def ensure_root() -> x509.Certificate:
         return _root_pair().certificate
 
 
+def sign_with_root(data: bytes) -> tuple[bytes, x509.Certificate] | None:
+    """ECDSA P-256 / SHA-256 signature (DER, X9.62) by the root CA over ``data``, with the root's
+    certificate; None when no root exists (this never makes one)."""
+    with _lock:
+        pair = _load_pair(ROOT_STEM)
+    if pair is None:
+        return None
+    return pair.key.sign(data, ec.ECDSA(hashes.SHA256())), pair.certificate
+
+
 def ensure_keys(agency_codes: Iterable[str]) -> list[AgencyKey]:
     """Make (or reuse) the root and each agency's key; return the agencies' signing keys."""
     return [signing_key_for(code) for code in agency_codes]

@@ -24,6 +24,8 @@ class Document(models.Model):
     pdf = models.BinaryField()
     revoked_at = models.DateTimeField(null=True)
     revocation_reason = models.CharField(max_length=500, blank=True)
+    # the document's bit in the revocation status list (status_list.py); never changes once set
+    status_index = models.PositiveIntegerField(null=True, unique=True, editable=False)
 
     def __str__(self) -> str:
         return self.number

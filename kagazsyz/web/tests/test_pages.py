@@ -165,6 +165,8 @@ def test_api_operations_without_auth_are_the_known_public_ones() -> None:
         "GET /ledger/proof/consistency",
         "GET /ledger/entries",
         "GET /ledger/public-key",
+        "GET /status-list",
+        "GET /trust-list",
     }
 
 

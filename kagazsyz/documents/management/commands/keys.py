@@ -1,13 +1,16 @@
-"""``kagazsyz keys init [AGENCY ...]``: make the document-signing PKI; ``keys list`` shows it."""
+"""``kagazsyz keys init [AGENCY ...]``: make the document-signing PKI; ``keys list`` shows it;
+``keys export-trust-list FILE`` writes the root-signed trust list (see ``trust_list.py``)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kagazsyz.documents.keys import ensure_keys, ensure_root, trust_list
+from kagazsyz.documents.trust_list import TrustListError, trust_list_jws
 
 
 def catalogue_agencies() -> list[str]:
@@ -24,14 +27,19 @@ class Command(BaseCommand):
     help = "Make the document-signing keys (root CA and one key per agency), or list them."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["init", "list"])
+        parser.add_argument("action", choices=["init", "list", "export-trust-list"])
         parser.add_argument(
-            "agencies", nargs="*", help="agency codes (default: the catalogue's agencies)"
+            "agencies",
+            nargs="*",
+            help="init: agency codes (default: the catalogue's agencies); "
+            "export-trust-list: the FILE to write",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "init":
             self._init(options["agencies"])
+        elif options["action"] == "export-trust-list":
+            self._export(options["agencies"])
         else:
             self._list()
 
@@ -56,3 +64,17 @@ class Command(BaseCommand):
         for key in sorted(trusted.values(), key=lambda item: item.agency_code):
             until = key.certificate.not_valid_after_utc.date().isoformat()
             self.stdout.write(f"  {key.agency_code:<16} key {key.key_id}  valid until {until}")
+
+    def _export(self, arguments: list[str]) -> None:
+        if len(arguments) != 1:
+            raise CommandError("give the file to write: keys export-trust-list FILE")
+        path = Path(arguments[0])
+        try:
+            jws = trust_list_jws()
+        except TrustListError as exc:
+            raise CommandError(str(exc)) from exc
+        try:
+            path.write_text(jws + "\n", encoding="ascii")
+        except OSError as exc:
+            raise CommandError(f"cannot write {path}: {exc.strerror}") from exc
+        self.stdout.write(f"Trust list with {len(trust_list())} keys written to {path}")

@@ -1,4 +1,9 @@
-"""``kagazsyz verify FILE`` or ``kagazsyz verify --qr TEXT``: exit code 0 only for VALID."""
+"""``kagazsyz verify FILE`` or ``kagazsyz verify --qr TEXT``: exit code 0 only for VALID.
+
+With ``--trust-list FILE`` (a trust list from ``GET /api/v1/trust-list`` or
+``kagazsyz keys export-trust-list``) the check is fully offline: the keys come from that file
+only (not from the key directory) and the register (the database) is not asked.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kagazsyz.documents.pdf import display_value, format_date
+from kagazsyz.documents.trust_list import TrustList, TrustListError, read_trust_list, trusting_only
 from kagazsyz.documents.verification import Verdict, verify_pdf, verify_qr
 
 
@@ -23,12 +29,40 @@ class Command(BaseCommand):
             action="store_true",
             help="check the signatures only, without asking the register about revocation",
         )
+        parser.add_argument(
+            "--trust-list",
+            metavar="FILE",
+            help="trust only the keys of this signed trust list (JWS); implies --offline",
+        )
+        parser.add_argument(
+            "--trust-root",
+            metavar="FILE",
+            help="with --trust-list: the root certificate (PEM or DER) that must have signed it",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        verdict = self._verify(options["file"], options["qr"], register=not options["offline"])
+        if options["trust_list"] is not None:
+            trust = self._trust_list(options["trust_list"], options["trust_root"])
+            with trusting_only(trust):
+                verdict = self._verify(options["file"], options["qr"], register=False)
+        elif options["trust_root"] is not None:
+            raise CommandError("--trust-root goes with --trust-list")
+        else:
+            verdict = self._verify(options["file"], options["qr"], register=not options["offline"])
         self._print(verdict)
         if not verdict.is_valid:
             sys.exit(1)
+
+    def _trust_list(self, path: str, root_path: str | None) -> TrustList:
+        try:
+            text = Path(path).read_bytes()
+            pinned = Path(root_path).read_bytes() if root_path is not None else None
+        except OSError as exc:
+            raise CommandError(f"cannot read {exc.filename}: {exc.strerror}") from exc
+        try:
+            return read_trust_list(text, root_pem_or_der=pinned)
+        except TrustListError as exc:
+            raise CommandError(f"{path} is not a valid trust list: {exc}") from exc
 
     def _verify(self, file: str | None, qr: str | None, *, register: bool) -> Verdict:
         if (file is None) == (qr is None):
