@@ -17,7 +17,6 @@ import fcntl
 import hashlib
 import os
 import re
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -31,6 +30,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.conf import settings
+
+from kagazsyz.core.files import write_atomic
 
 AGENCY_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,15}$")
 ROOT_STEM = "root-ca"
@@ -117,20 +118,6 @@ def _paths(stem: str) -> tuple[Path, Path]:
     return directory / f"{stem}.key.pem", directory / f"{stem}.cert.pem"
 
 
-def _write_atomic(path: Path, data: bytes, mode: int) -> None:
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 @contextmanager
 def _creation_lock() -> Iterator[None]:
     directory = _keys_dir()
@@ -160,11 +147,11 @@ def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    _write_atomic(path, pem, 0o600)
+    write_atomic(path, pem, mode=0o600)
 
 
 def _write_certificate(path: Path, certificate: x509.Certificate) -> None:
-    _write_atomic(path, certificate.public_bytes(serialization.Encoding.PEM), 0o644)
+    write_atomic(path, certificate.public_bytes(serialization.Encoding.PEM), mode=0o644)
 
 
 # --- certificates -----------------------------------------------------------------------------

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import os
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +18,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.conf import settings
+
+from kagazsyz.core.files import write_atomic
 
 KEY_FILE = "ledger-ed25519.key.pem"
 
@@ -52,20 +52,6 @@ def _directory() -> Path:
     return Path(settings.KEYS_DIR) / "ledger"
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def _load(path: Path) -> LedgerKey:
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, ed25519.Ed25519PrivateKey):
@@ -91,7 +77,7 @@ def _load_or_create() -> LedgerKey:
                         serialization.PrivateFormat.PKCS8,
                         serialization.NoEncryption(),
                     )
-                    _write_atomic(path, pem)
+                    write_atomic(path, pem, mode=0o600)
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
     return _load(path)
