@@ -80,8 +80,24 @@ class ApplicationOut(Schema):
     documents: list[DocumentRef]
 
 
+def applications_out(applications: list[Application]) -> list[dict[str, Any]]:
+    """Many applications with their documents, in two queries whatever their number."""
+    documents: dict[str, list[dict[str, str]]] = {}
+    rows = Document.objects.filter(source_ref__in=[str(a.pk) for a in applications])
+    for row in rows.order_by("issued_at").values("id", "number", "source_ref"):
+        documents.setdefault(row["source_ref"], []).append(
+            {"id": str(row["id"]), "number": row["number"]}
+        )
+    return [_application_fields(a, documents.get(str(a.pk), [])) for a in applications]
+
+
 def application_out(application: Application) -> dict[str, Any]:
-    documents = Document.objects.filter(source_ref=str(application.pk)).values("id", "number")
+    return applications_out([application])[0]
+
+
+def _application_fields(
+    application: Application, documents: list[dict[str, str]]
+) -> dict[str, Any]:
     return {
         "id": str(application.pk),
         "number": application.number,
@@ -90,7 +106,7 @@ def application_out(application: Application) -> dict[str, Any]:
         "submitted_at": application.submitted_at.isoformat(),
         "decided_at": application.decided_at.isoformat() if application.decided_at else None,
         "reason": application.decision_reason,
-        "documents": [{"id": str(d["id"]), "number": d["number"]} for d in documents],
+        "documents": documents,
     }
 
 

@@ -161,9 +161,7 @@ def application_create(
 
 @api.get("/applications", response=list[schemas.ApplicationOut], tags=["applications"])
 def application_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [
-        schemas.application_out(a) for a in applications_for_citizen(citizen=_user(request))[:200]
-    ]
+    return schemas.applications_out(list(applications_for_citizen(citizen=_user(request))[:200]))
 
 
 @api.get("/applications/{application_id}", response=schemas.ApplicationOut, tags=["applications"])

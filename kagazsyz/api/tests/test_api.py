@@ -193,3 +193,14 @@ def test_verify_needs_something_to_verify(client: Client) -> None:
         "/api/v1/verify", {"qr": "KG1:not base45 at all"}, content_type="application/json"
     )
     assert garbage.json()["verdict"] == "INVALID"
+
+
+def test_the_application_list_costs_the_same_queries_for_many_applications(
+    client: Client, citizen, django_assert_max_num_queries
+) -> None:
+    auth = _login(client, citizen.personal_number)
+    for key in ("a", "b", "c", "d"):
+        _apply(client, auth, service="HOME-03", key=key)
+    with django_assert_max_num_queries(4):  # token, applications, documents
+        listed = client.get("/api/v1/applications", headers=auth).json()
+    assert len(listed) == 4 and all(len(item["documents"]) == 1 for item in listed)
