@@ -11,6 +11,7 @@ from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.catalog.schema import Service
 from kagazsyz.core.errors import Message
 from kagazsyz.documents.models import Document
+from kagazsyz.documents.selectors import document_by_number
 from kagazsyz.ledger.selectors import events_with_proofs
 
 STATUS_LABELS: dict[str, Message] = {
@@ -127,6 +128,26 @@ def _document_numbers(application: Application) -> list[str]:
     )
 
 
+YES_NO = {True: Message("Ооба", "Да", "Yes"), False: Message("Жок", "Нет", "No")}
+
+
+def _claim_rows(result: Any, language: str) -> list[tuple[str, str]]:
+    """The verified claims as (label, value) in the reader's language. Labels come from the
+    issued document when the register knows it; the QR itself carries only claim names."""
+    claims = result.claims or {}
+    issued = (
+        document_by_number(result.document_number) if result.document_number and claims else None
+    )
+    labels = {
+        c["name"]: c["labels"].get(language, c["name"]) for c in (issued.claims if issued else [])
+    }
+    rows = []
+    for name, value in claims.items():
+        shown = YES_NO[value].get(language) if isinstance(value, bool) else str(value)
+        rows.append((labels.get(name, name), shown))
+    return rows
+
+
 def verdict(result: Any, language: str) -> dict[str, Any]:
     label = VERDICT_LABELS.get(result.verdict)
     reason = result.reason or {}
@@ -134,7 +155,7 @@ def verdict(result: Any, language: str) -> dict[str, Any]:
         "code": result.verdict,
         "label": label.get(language) if label else result.verdict,
         "reason": reason.get(language, ""),
-        "claims": result.claims,
+        "claims": _claim_rows(result, language),
         "number": result.document_number,
         "issuer": result.issuer,
         "ok": result.verdict == "VALID",

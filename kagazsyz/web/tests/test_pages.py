@@ -120,6 +120,9 @@ def test_verify_page_checks_a_qr_text(client: Client, citizen, submit) -> None:
     qr = Document.objects.get(holder=citizen).qr_payload
     html = client.post("/verify?lang=en", {"qr": qr}).content.decode()
     assert "VALID" in html
+    assert "<dt>Registered since</dt>" in html  # claims shown with their labels, not their names
+    russian = client.post("/verify?lang=ru", {"qr": qr}).content.decode()
+    assert "<dt>Адрес</dt>" in russian
     html = client.post("/verify?lang=en", {"qr": qr[:-3] + "AAA"}).content.decode()
     assert "INVALID" in html
 
