@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kagazsyz.core.arguments import POSITIVE
 from kagazsyz.ledger.tree import ledger_sequence, tree_head_latest
 from kagazsyz.ledger.verify import ledger_verify
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("verify", help="recompute everything; exit 1 naming the first bad index")
         sequence = sub.add_parser("sequence", help="integrate all pending entries")
-        sequence.add_argument("--batch", type=int, default=1000)
+        sequence.add_argument("--batch", type=POSITIVE, default=1000)
         sequence.add_argument(
             "--every",
             type=float,

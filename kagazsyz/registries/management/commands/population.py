@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from kagazsyz.core.arguments import COUNT
 from kagazsyz.registries.sandbox.load import population_generate
 from kagazsyz.registries.sandbox.selectors import sample_residents
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             "generate", help="store a synthetic population (kept if already there)"
         )
         generate.add_argument(
-            "--size", type=int, default=10_000, help="number of residents (10000)"
+            "--size", type=COUNT, default=10_000, help="number of residents (10000)"
         )
         generate.add_argument("--seed", type=int, default=2026, help="random seed (2026)")
         generate.add_argument(

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kagazsyz.core.arguments import COUNT, PORT
 from kagazsyz.registries.models import SandboxResident
 from kagazsyz.registries.sandbox_server import iter_registry_lines, start_sandbox_server
 from kagazsyz.registries.xroad import DEFAULT_INSTANCE
@@ -26,12 +27,12 @@ class Command(BaseCommand):
             "serve", help="answer X-Road REST queries from the sandbox population until Ctrl-C"
         )
         serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-        serve.add_argument("--port", type=int, default=8100, help="port (8100; 0 picks one)")
+        serve.add_argument("--port", type=PORT, default=8100, help="port (8100; 0 picks one)")
         serve.add_argument(
             "--instance", default=DEFAULT_INSTANCE, help=f"X-Road instance ({DEFAULT_INSTANCE})"
         )
         serve.add_argument(
-            "--latency-ms", type=int, default=0, help="delay every answer by N ms (0)"
+            "--latency-ms", type=COUNT, default=0, help="delay every answer by N ms (0)"
         )
         serve.add_argument(
             "--error-rate", type=float, default=0.0, help="share of answers that are HTTP 500 (0)"

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from kagazsyz.core.arguments import COUNT, POSITIVE
 from kagazsyz.tasks.models import Task, TaskStatus
 
 ROW = "{id:>8} {status:<7} {attempts:>5} {run_after:<25} {name:<28} {arguments}"
@@ -21,10 +22,10 @@ class Command(BaseCommand):
         listing = sub.add_parser("list", help="newest first")
         listing.add_argument("--status", choices=TaskStatus.values)
         listing.add_argument("--name")
-        listing.add_argument("--limit", type=int, default=50)
+        listing.add_argument("--limit", type=POSITIVE, default=50)
         listing.add_argument("--errors", action="store_true", help="print each last error")
         prune = sub.add_parser("prune", help="delete done tasks finished long ago")
-        prune.add_argument("--days", type=int, default=30)
+        prune.add_argument("--days", type=COUNT, default=30)
         prune.add_argument("--failed", action="store_true", help="also delete failed tasks")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kagazsyz.core.arguments import POSITIVE
 from kagazsyz.tasks.worker import default_worker_id, run_until_empty, run_worker
 
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--poll", type=float, default=1.0, help="seconds between looks when idle"
         )
-        parser.add_argument("--max-tasks", type=int, default=1000, help="limit for --once")
+        parser.add_argument("--max-tasks", type=POSITIVE, default=1000, help="limit for --once")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["poll"] <= 0:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from kagazsyz.core.arguments import PORT
 from kagazsyz.registries.sandbox.selectors import sample_residents
 
 
@@ -21,9 +22,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("what", choices=["logins", "serve"])
-        parser.add_argument("--port", type=int, default=8000, help="web port (8000)")
+        parser.add_argument("--port", type=PORT, default=8000, help="web port (8000)")
         parser.add_argument(
-            "--registries-port", type=int, default=8100, help="sandbox registries port (8100)"
+            "--registries-port", type=PORT, default=8100, help="sandbox registries port (8100)"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
