@@ -8,7 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 from kagazsyz.applications.models import Application
-from kagazsyz.catalog.schema import Service
+from kagazsyz.catalog.schema import Service, service_summary
 from kagazsyz.documents.models import Document
 from kagazsyz.registries.descriptions import describe_access
 from kagazsyz.registries.directory import registries
@@ -42,17 +42,8 @@ class ServiceOut(Schema):
 
 def service_out(service: Service) -> dict[str, Any]:
     return {
-        "code": service.code,
-        "version": service.version,
-        "names": service.names.model_dump(),
+        **service_summary(service),
         "descriptions": service.descriptions.model_dump(),
-        "agency": service.agency,
-        "life_event": service.life_event,
-        "decision": service.decision.mode,
-        "deadline_working_days": service.deadline_working_days,
-        "deadline_confirmed": service.deadline_confirmed,
-        "fee_som": service.fee_som,
-        "fee_confirmed": service.fee_confirmed,
         "evidence": [item.dataset for item in service.evidence],
         "inputs": [item.model_dump(exclude_none=True) for item in service.inputs],
         "document": service.document.titles.model_dump() if service.document else None,

@@ -7,7 +7,7 @@ Services are data: each is one YAML file in ``data/services/``; agencies and lif
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -178,6 +178,22 @@ class Service(Strict):
     @property
     def is_automatic(self) -> bool:
         return self.decision.mode == "auto"
+
+
+def service_summary(service: Service) -> dict[str, Any]:
+    """The facts of a service every listing shows (`catalog list --json`, the API)."""
+    return {
+        "code": service.code,
+        "version": service.version,
+        "names": service.names.model_dump(),
+        "agency": service.agency,
+        "life_event": service.life_event,
+        "decision": service.decision.mode,
+        "deadline_working_days": service.deadline_working_days,
+        "deadline_confirmed": service.deadline_confirmed,
+        "fee_som": service.fee_som,
+        "fee_confirmed": service.fee_confirmed,
+    }
 
 
 def is_service_code(value: str) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kagazsyz.catalog.loader import DATA_DIR, Catalog, CatalogError, load_catalog
-from kagazsyz.catalog.schema import Service
+from kagazsyz.catalog.schema import Service, service_summary
 
 LANGUAGES = ("ky", "ru", "en")
 TABLE_ROW = "{code:<9} {decision:<7} {agency:<8} {days:>5} {fee:>6}  {name}"
@@ -25,21 +25,6 @@ def ordered_services(catalog: Catalog) -> list[Service]:
     """Services from birth to death: by life-event order, then by code."""
     order = {code: event.order for code, event in catalog.life_events.items()}
     return sorted(catalog.services.values(), key=lambda s: (order.get(s.life_event, 0), s.code))
-
-
-def service_entry(service: Service) -> dict[str, Any]:
-    return {
-        "code": service.code,
-        "version": service.version,
-        "names": service.names.model_dump(),
-        "agency": service.agency,
-        "life_event": service.life_event,
-        "decision": service.decision.mode,
-        "deadline_working_days": service.deadline_working_days,
-        "deadline_confirmed": service.deadline_confirmed,
-        "fee_som": service.fee_som,
-        "fee_confirmed": service.fee_confirmed,
-    }
 
 
 def table_line(service: Service, language: str) -> str:
@@ -87,7 +72,7 @@ class Command(BaseCommand):
         if options["action"] == "check":
             self.stdout.write("\n".join(summary_lines(catalog)))
         elif options["as_json"]:
-            entries = [service_entry(s) for s in ordered_services(catalog)]
+            entries = [service_summary(s) for s in ordered_services(catalog)]
             self.stdout.write(json.dumps(entries, ensure_ascii=False, indent=2))
         else:
             self._table(catalog, options["lang"])
