@@ -102,6 +102,9 @@ def applications(items: Any, language: str) -> list[dict[str, Any]]:
 def application_page(application: Application, language: str) -> dict[str, Any]:
     service = get_catalog().service(application.service_code)
     reason = application.decision_reason or {}
+    documents = list(
+        Document.objects.filter(source_ref=str(application.pk)).defer("pdf").order_by("issued_at")
+    )
     return {
         "application": application,
         "service": service,
@@ -111,21 +114,15 @@ def application_page(application: Application, language: str) -> dict[str, Any]:
             {"at": t.at, "label": status_label(t.to_status, language)}
             for t in application.transitions.all()
         ],
-        "documents": Document.objects.filter(source_ref=str(application.pk)).order_by("issued_at"),
+        "documents": documents,
         "waiting": application.status in {Status.SUBMITTED, Status.GATHERING_EVIDENCE},
         "waiting_for": _agency_name(application.waiting_for, language)
         if application.waiting_for
         else "",
         "ledger_events": events_with_proofs(
-            refs=[application.number, *_document_numbers(application)]
+            refs=[application.number, *(document.number for document in documents)]
         ),
     }
-
-
-def _document_numbers(application: Application) -> list[str]:
-    return list(
-        Document.objects.filter(source_ref=str(application.pk)).values_list("number", flat=True)
-    )
 
 
 YES_NO = {True: Message("Ооба", "Да", "Yes"), False: Message("Жок", "Нет", "No")}
