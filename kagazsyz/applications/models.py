@@ -37,6 +37,19 @@ class Application(models.Model):
     decision_reason = models.JSONField(null=True)  # {"ky", "ru", "en"} shown to the citizen
     # The agency whose registry did not answer; the work resumes by itself when it does.
     waiting_for = models.CharField(max_length=16, blank=True)
+    # The legal deadline, in working days from submission (kagazsyz.core.workdays).
+    due_on = models.DateField(null=True, db_index=True)
+    # The official who reviews it; chosen by the system (fair assignment), never by an official.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="assigned_applications",
+    )
+    # A refusal's code from the service's list of reasons ("" when not refused).
+    refusal_code = models.CharField(max_length=40, blank=True)
+    # The citizen's rating of the service, 1..5, once the case is closed.
+    rating = models.PositiveSmallIntegerField(null=True)
 
     class Meta:
         constraints = [
@@ -44,7 +57,10 @@ class Application(models.Model):
                 fields=["citizen", "idempotency_key"], name="unique_idempotency_key_per_citizen"
             )
         ]
-        indexes = [models.Index(fields=["citizen", "-submitted_at"])]
+        indexes = [
+            models.Index(fields=["citizen", "-submitted_at"]),
+            models.Index(fields=["assigned_to", "status", "due_on"]),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -65,6 +81,28 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class Assignment(models.Model):
+    """Who was given a case to review, when, and by whom (NULL: the system's fair assignment)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="assignments"
+    )
+    official = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} -> {self.official_id}"
 
 
 class Evidence(models.Model):

@@ -24,6 +24,7 @@ from kagazsyz.catalog.rules import RuleError, evaluate
 from kagazsyz.catalog.schema import FAMILY_DATASET, Service
 from kagazsyz.core.errors import DomainError, Message
 from kagazsyz.core.personal_number import parse_personal_number
+from kagazsyz.core.workdays import add_working_days
 from kagazsyz.documents.services import document_issue
 from kagazsyz.ledger.selectors import latest_event_payload
 from kagazsyz.ledger.services import canonical_json, ledger_append
@@ -125,8 +126,9 @@ def _create(
 ) -> Application:
     with transaction.atomic():
         now = timezone.now()
+        today = timezone.localdate(now)
         application = Application.objects.create(
-            number=_next_number(timezone.localdate(now).year),
+            number=_next_number(today.year),
             citizen=citizen,
             service_code=service.code,
             service_version=service.version,
@@ -135,6 +137,7 @@ def _create(
             status=Status.SUBMITTED,
             idempotency_key=key,
             submitted_at=now,
+            due_on=add_working_days(today, service.deadline_working_days),
         )
         Transition.objects.create(
             application=application, to_status=Status.SUBMITTED, actor="citizen", at=now

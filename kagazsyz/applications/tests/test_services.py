@@ -2,6 +2,7 @@
 
 import pytest
 
+from kagazsyz.accounts.models import User
 from kagazsyz.applications.models import Application, Evidence, Status, Transition
 from kagazsyz.applications.services import application_process
 from kagazsyz.documents.models import Document
@@ -154,3 +155,20 @@ def test_online_verification_is_recorded_without_the_verifier(client, citizen, s
     client.post("/api/v1/verify", {"qr": document.qr_payload}, content_type="application/json")
     entry = Entry.objects.filter(kind="document.verified", ref=document.number).get()
     assert '"verdict":"VALID"' in entry.canonical and '"channel":"api"' in entry.canonical
+
+
+def test_submission_sets_the_legal_deadline_in_working_days(citizen: User) -> None:
+    from django.utils import timezone
+
+    from kagazsyz.applications.services import application_submit
+    from kagazsyz.catalog.loader import get_catalog
+    from kagazsyz.core.workdays import add_working_days, working_days_between
+
+    service = get_catalog().service("BIR-04")
+    assert service is not None and service.deadline_working_days > 0
+    application = application_submit(
+        citizen=citizen, service_code="BIR-04", answers={"holder": citizen.personal_number}
+    )
+    submitted = timezone.localdate(application.submitted_at)
+    assert application.due_on == add_working_days(submitted, service.deadline_working_days)
+    assert working_days_between(submitted, application.due_on) == service.deadline_working_days
