@@ -432,3 +432,56 @@ def catalogue_publish() -> bool:
             payload={"digest": digest, "services": services, "changed": changed},
         )
     return True
+
+
+NOT_IN_REVIEW = Message(
+    ky="Арыз азыр кароодо эмес (абалы: «{status}»).",
+    ru="Заявление сейчас не на рассмотрении (состояние: «{status}»).",
+    en="The application is not in review (its status is {status}).",
+)
+
+
+def _locked_in_review(application_id: Any) -> Application:
+    application = (
+        Application.objects.select_for_update().select_related("citizen").get(pk=application_id)
+    )
+    if application.status != Status.IN_REVIEW:
+        raise DomainError(
+            "not_in_review", NOT_IN_REVIEW.format(status=application.status), status=409
+        )
+    return application
+
+
+def _stored_context(application: Application) -> dict[str, Any]:
+    evidence = {item.alias: item.payload for item in application.evidence.all()}
+    return rule_context(application, evidence, timezone.localdate())
+
+
+def application_approve(*, application_id: Any, actor: str, note: str = "") -> Application:
+    """Approve a case in review and issue its document from the evidence already fetched.
+
+    The caller (the back office) has checked that ``actor`` may decide this case; this function
+    keeps the state machine, the transition row, the ledger entry and the document in one
+    transaction, and refuses a case that is no longer in review (a concurrent decision won).
+    """
+    with transaction.atomic():
+        application = _locked_in_review(application_id)
+        service = service_or_error(application.service_code)
+        _move(application, Status.APPROVED, actor=actor, reason=note)
+        application.decision_reason = None
+        application.save(update_fields=["decision_reason"])
+        _issue(application, service, _stored_context(application))
+    return application
+
+
+def application_refuse(
+    *, application_id: Any, actor: str, reason_code: str, text: Message
+) -> Application:
+    """Refuse a case in review with a coded reason and the text the citizen reads."""
+    with transaction.atomic():
+        application = _locked_in_review(application_id)
+        _move(application, Status.REJECTED, actor=actor, reason=text.en, code=reason_code)
+        application.refusal_code = reason_code
+        application.decision_reason = text.as_dict()
+        application.save(update_fields=["refusal_code", "decision_reason"])
+    return application

@@ -172,3 +172,62 @@ def test_submission_sets_the_legal_deadline_in_working_days(citizen: User) -> No
     submitted = timezone.localdate(application.submitted_at)
     assert application.due_on == add_working_days(submitted, service.deadline_working_days)
     assert working_days_between(submitted, application.due_on) == service.deadline_working_days
+
+
+def test_an_approved_review_case_gets_its_document(citizen: User, submit) -> None:
+    from kagazsyz.applications.services import application_approve
+
+    application = submit(
+        citizen=citizen, service_code="HOME-01", answers=_answers_for("HOME-01", citizen)
+    )
+    assert application.status == Status.IN_REVIEW
+    application = application_approve(application_id=application.pk, actor="official:test")
+    assert application.status == Status.ISSUED
+    document = Document.objects.get(source_ref=str(application.pk))
+    assert verify_pdf(bytes(document.pdf)).verdict == "VALID"
+
+
+def test_a_refused_case_keeps_its_code_and_text_and_cannot_be_decided_again(
+    citizen: User, submit
+) -> None:
+    from kagazsyz.applications.services import application_approve, application_refuse
+    from kagazsyz.core.errors import DomainError, Message
+
+    application = submit(
+        citizen=citizen, service_code="HOME-01", answers=_answers_for("HOME-01", citizen)
+    )
+    text = Message(ky="Документ жетишсиз.", ru="Не хватает документа.", en="A document is missing.")
+    application = application_refuse(
+        application_id=application.pk, actor="official:test", reason_code="missing", text=text
+    )
+    assert application.status == Status.REJECTED
+    assert application.refusal_code == "missing"
+    assert application.decision_reason == text.as_dict()
+    with pytest.raises(DomainError) as raised:
+        application_approve(application_id=application.pk, actor="official:other")
+    assert raised.value.code == "not_in_review"
+    assert not Document.objects.filter(source_ref=str(application.pk)).exists()
+
+
+def _answers_for(code: str, citizen: User) -> dict[str, object]:
+    from kagazsyz.catalog.loader import get_catalog
+
+    service = get_catalog().service(code)
+    assert service is not None
+    answers: dict[str, object] = {}
+    for item in service.inputs:
+        if not item.required:
+            continue
+        if item.type == "choice":
+            answers[item.name] = item.choices[0].value
+        elif item.type == "personal_number":
+            answers[item.name] = citizen.personal_number
+        elif item.type == "date":
+            answers[item.name] = "2026-10-01"
+        elif item.type == "integer":
+            answers[item.name] = item.minimum or 1
+        elif item.type == "boolean":
+            answers[item.name] = True
+        else:
+            answers[item.name] = "Бишкек"
+    return answers
