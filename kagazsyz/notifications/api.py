@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import translation
 from ninja import Router, Schema
 
 from kagazsyz.accounts.models import User
-from kagazsyz.notifications.selectors import notices_for_user, unread_count
+from kagazsyz.notifications.selectors import notice_wording, notices_for_user, unread_count
 
 router = Router(tags=["notifications"])
 
@@ -33,20 +34,24 @@ class InboxOut(Schema):
 
 @router.get("/me/notifications", response=InboxOut)
 def my_notifications(request: HttpRequest) -> dict[str, Any]:
+    """Newest first, worded in the request's language (``Accept-Language``: ky, ru or en)."""
     user = request.auth  # type: ignore[attr-defined]
     assert isinstance(user, User)
-    notices = [
-        {
-            "id": str(notice.pk),
-            "ref": notice.ref,
-            "kind": notice.kind,
-            "language": notice.language,
-            "subject": notice.subject,
-            "body": notice.body,
-            "link": notice.link,
-            "created_at": notice.created_at,
-            "read": notice.read_at is not None,
-        }
-        for notice in notices_for_user(user=user)[:200]
-    ]
+    language = (translation.get_language() or "ky")[:2]
+    notices = []
+    for notice in notices_for_user(user=user)[:200]:
+        subject, body = notice_wording(notice, language)
+        notices.append(
+            {
+                "id": str(notice.pk),
+                "ref": notice.ref,
+                "kind": notice.kind,
+                "language": language,
+                "subject": subject,
+                "body": body,
+                "link": notice.link,
+                "created_at": notice.created_at,
+                "read": notice.read_at is not None,
+            }
+        )
     return {"unread": unread_count(user=user), "notices": notices}

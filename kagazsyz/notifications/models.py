@@ -41,6 +41,7 @@ class Notice(models.Model):
     # The application number the notice is about; what the citizen needs, no personal data.
     ref = models.CharField(max_length=40)
     kind = models.CharField(max_length=60)  # "application.approved", ...
+    service_code = models.CharField(max_length=10, blank=True)
     language = models.CharField(max_length=2)
     subject = models.CharField(max_length=200)
     body = models.TextField()

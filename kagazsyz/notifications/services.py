@@ -13,11 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kagazsyz.accounts.models import User
-from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.core.errors import DomainError, Message
 from kagazsyz.notifications.channels import DeliveryError, send_email, sms_gateway
 from kagazsyz.notifications.models import Channel, Contact, Delivery, DeliveryStatus, Notice
-from kagazsyz.notifications.texts import BODIES, SIGNATURE, STATUS_NAMES, SUBJECT
+from kagazsyz.notifications.texts import SIGNATURE, wording
 from kagazsyz.tasks.services import task_enqueue
 
 LANGUAGES = ("ky", "ru", "en")
@@ -39,11 +38,6 @@ def citizen_language(user: User) -> str:
     return user.language if user.language in LANGUAGES else "ky"
 
 
-def _service_name(code: str, language: str) -> str:
-    service = get_catalog().service(code)
-    return service.names.get(language) if service else code
-
-
 def notification_for_transition(application: NotifiedApplication, target: str) -> Notice:
     """Tell the citizen that ``application`` moved to ``target``: an inbox notice, and one outbox
     row per channel the citizen enabled, each with its delivery queued.
@@ -55,19 +49,16 @@ def notification_for_transition(application: NotifiedApplication, target: str) -
         raise RuntimeError("notification_for_transition must run inside the change's transaction")
     status = str(target)
     language = citizen_language(application.citizen)
-    values = {
-        "number": application.number,
-        "service": _service_name(application.service_code, language),
-        "status": STATUS_NAMES[status].get(language),
-    }
+    subject, body = wording(status, application.number, application.service_code, language)
     now = timezone.now()
     notice = Notice.objects.create(
         user=application.citizen,
         ref=application.number,
         kind=f"application.{status}",
+        service_code=application.service_code,
         language=language,
-        subject=SUBJECT.format(**values).get(language),
-        body=BODIES[status].format(**values).get(language),
+        subject=subject,
+        body=body,
         link=reverse("web:application", args=[application.pk]),
         created_at=now,
     )
@@ -196,12 +187,22 @@ def _check_contact(email: str, phone: str, email_enabled: bool, sms_enabled: boo
 
 
 def contact_update(
-    *, user: User, email: str, phone: str, email_enabled: bool, sms_enabled: bool
+    *,
+    user: User,
+    email: str,
+    phone: str,
+    email_enabled: bool,
+    sms_enabled: bool,
+    language: str | None = None,
 ) -> Contact:
-    """Set where the citizen is told about their applications. Later notices use it."""
+    """Set where (and, with ``language``, in which language) the citizen is told about their
+    applications. Later notices use it."""
     email = email.strip()
     phone = re.sub(r"[\s()-]", "", phone)
     _check_contact(email, phone, email_enabled, sms_enabled)
+    if language in LANGUAGES and language != user.language:
+        user.language = language
+        user.save(update_fields=["language"])
     contact, _ = Contact.objects.update_or_create(
         user=user,
         defaults={

@@ -13,6 +13,12 @@ class DeliveryPending(Exception):
     retryable = True
 
 
+class DeliveryFailed(Exception):
+    """The delivery gave up: the task ends failed too, so ``tasks list --status failed`` shows it."""
+
+    retryable = False
+
+
 # The delivery row counts its own tries and ends failed after the last; the queue's allowance is
 # larger so that a worker crash never leaves a row pending without a task.
 @task("notifications.deliver", max_attempts=MAX_DELIVERY_ATTEMPTS + 3, lease_seconds=60)
@@ -20,3 +26,5 @@ def deliver(*, delivery_id: int) -> None:
     delivery = delivery_send(delivery_id=delivery_id)
     if delivery.status == DeliveryStatus.PENDING:
         raise DeliveryPending(f"delivery #{delivery.pk}: {delivery.last_error}")
+    if delivery.status == DeliveryStatus.FAILED:
+        raise DeliveryFailed(f"delivery #{delivery.pk} failed: {delivery.last_error}")

@@ -6,6 +6,7 @@ an SMS or an e-mail may be read by someone else, so the details stay behind the 
 
 from __future__ import annotations
 
+from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.core.errors import Message
 
 SUBJECT = Message(
@@ -81,3 +82,18 @@ SIGNATURE = Message(
     ru="Кагазсыз — государственные услуги без бумаги.",
     en="Kagazsyz — state services without paper.",
 )
+
+
+def _service_name(code: str, language: str) -> str:
+    service = get_catalog().service(code)
+    return service.names.get(language) if service else code
+
+
+def wording(status: str, number: str, service_code: str, language: str) -> tuple[str, str]:
+    """The subject and text telling that application ``number`` moved to ``status``."""
+    values = {
+        "number": number,
+        "service": _service_name(service_code, language),
+        "status": STATUS_NAMES[status].get(language),
+    }
+    return SUBJECT.format(**values).get(language), BODIES[status].format(**values).get(language)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,7 +14,12 @@ from django.views.decorators.http import require_POST
 
 from kagazsyz.accounts.models import User
 from kagazsyz.core.errors import DomainError
-from kagazsyz.notifications.selectors import contact_for_user, notices_for_user
+from kagazsyz.notifications.selectors import (
+    contact_for_user,
+    notice_wording,
+    notices_for_user,
+    unread_count,
+)
 from kagazsyz.notifications.services import contact_update, notices_mark_read
 from kagazsyz.web.access import citizen_required
 
@@ -32,8 +38,9 @@ def _render_inbox(
     language = (translation.get_language() or "ky")[:2]
     errors = error.details.get("errors", {}) if error else {}
     context = {
-        "notices": notices,
-        "unread": sum(1 for notice in notices if notice.read_at is None),
+        "notices": [(notice, *notice_wording(notice, language)) for notice in notices],
+        "unread": unread_count(user=user),
+        "languages": settings.LANGUAGES,
         "contact": values,
         "errors": {field: text.get(language, "") for field, text in errors.items()},
         "saved": request.GET.get("saved") == "1",
@@ -44,8 +51,15 @@ def _render_inbox(
 def _contact_values(user: User) -> dict[str, Any]:
     contact = contact_for_user(user=user)
     if contact is None:
-        return {"email": "", "phone": "", "email_enabled": False, "sms_enabled": False}
+        return {
+            "email": "",
+            "phone": "",
+            "email_enabled": False,
+            "sms_enabled": False,
+            "language": user.language,
+        }
     return {
+        "language": user.language,
         "email": contact.email,
         "phone": contact.phone,
         "email_enabled": contact.email_enabled,
@@ -79,7 +93,9 @@ def contact(request: HttpRequest) -> HttpResponse:
     phone = request.POST.get("phone", "")[:32]
     email_enabled = request.POST.get("email_enabled") == "on"
     sms_enabled = request.POST.get("sms_enabled") == "on"
+    language = request.POST.get("language", "")[:2]
     values = {
+        "language": language,
         "email": email,
         "phone": phone,
         "email_enabled": email_enabled,
@@ -92,6 +108,7 @@ def contact(request: HttpRequest) -> HttpResponse:
             phone=phone,
             email_enabled=email_enabled,
             sms_enabled=sms_enabled,
+            language=language or None,
         )
     except DomainError as error:
         return _render_inbox(request, values, error)
