@@ -307,3 +307,19 @@ def test_the_file_email_backend_writes_the_message(
     run_until_empty()
     written = "".join(path.read_text(encoding="utf-8") for path in (tmp_path / "mail").iterdir())
     assert "KG-2026-900001" in written and "a@example.kg" in written
+
+
+def test_the_outbox_command_shows_failed_deliveries(citizen: User, settings: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.SMS_BACKEND = "file"
+    settings.SMS_FILE_PATH = "/nonexistent-dir/sms.jsonl"
+    delivery = _sms_notice(citizen)
+    for hours in range(MAX_DELIVERY_ATTEMPTS):
+        run_until_empty(now=timezone.now() + dt.timedelta(hours=hours))
+    out = StringIO()
+    call_command("outbox", "--status", "failed", stdout=out)
+    assert f"{delivery.pk:>8} sms    failed" in out.getvalue()
+    assert "No such file" in out.getvalue()

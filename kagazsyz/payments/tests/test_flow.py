@@ -199,3 +199,14 @@ def test_the_sandbox_page_speaks_the_citizens_language(
     page = client.get(f"/pay/sandbox/{invoice.pk}/?lang={language}").content.decode()
     assert invoice.number in page
     assert {"ky": "Төлөө", "ru": "Оплатить", "en": "Pay"}[language] in page
+
+
+def test_the_invoices_command_lists_invoices(chip_holder: User, submit: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    application = submit(citizen=chip_holder, service_code="ID-02", answers=ID_CARD_EXCHANGE)
+    out = StringIO()
+    call_command("invoices", "--status", "open", stdout=out)
+    assert f"{application.number}-F" in out.getvalue() and "510" in out.getvalue()
