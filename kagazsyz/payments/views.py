@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -18,7 +19,7 @@ from kagazsyz.payments.selectors import invoice_get_for_citizen
 from kagazsyz.payments.services import sandbox_checkout
 from kagazsyz.web.access import citizen_required
 
-OUTCOMES = {"pay": "succeeded", "decline": "failed"}
+OUTCOMES: dict[str, Literal["succeeded", "failed"]] = {"pay": "succeeded", "decline": "failed"}
 
 
 @citizen_required
@@ -37,7 +38,7 @@ def sandbox_checkout_page(request: HttpRequest, invoice_id: uuid.UUID) -> HttpRe
         outcome = OUTCOMES.get(request.POST.get("action", ""))
         if outcome is not None:
             try:
-                sandbox_checkout(invoice=invoice, outcome=outcome)  # type: ignore[arg-type]
+                sandbox_checkout(invoice=invoice, outcome=outcome)
             except DomainError as exc:
                 error = exc.localized((translation.get_language() or "ky")[:2])
             else:

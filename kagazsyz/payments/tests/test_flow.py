@@ -210,3 +210,13 @@ def test_the_invoices_command_lists_invoices(chip_holder: User, submit: Any) -> 
     out = StringIO()
     call_command("invoices", "--status", "open", stdout=out)
     assert f"{application.number}-F" in out.getvalue() and "510" in out.getvalue()
+
+
+def test_a_free_service_has_no_invoice(citizen: User, submit: Any, client: Client) -> None:
+    application = submit(citizen=citizen, service_code="WORK-04", answers={})
+    assert application.status == Status.ISSUED
+    assert not Invoice.objects.filter(application=application).exists()
+    client.force_login(citizen)
+    assert (
+        "State fee" not in client.get(f"/applications/{application.pk}/?lang=en").content.decode()
+    )
