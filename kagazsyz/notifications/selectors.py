@@ -10,7 +10,11 @@ from kagazsyz.notifications.texts import STATUS_NAMES, wording
 
 
 def notices_for_user(*, user: User) -> QuerySet[Notice]:
-    return Notice.objects.filter(user=user).order_by("-created_at", "-id")
+    return (
+        Notice.objects.filter(user=user)
+        .prefetch_related("deliveries")
+        .order_by("-created_at", "-id")
+    )
 
 
 def notice_wording(notice: Notice, language: str) -> tuple[str, str]:

@@ -118,3 +118,25 @@ def test_the_citizen_chooses_the_language_of_messages(citizen: User, client: Cli
     assert _notify(citizen).subject.startswith("Заявление")
     # The inbox speaks the reader's current language whatever the message was sent in.
     assert "Application KG-2026-900001" in client.get("/me/notifications/?lang=en").content.decode()
+
+
+def test_the_inbox_says_whether_e_mail_and_sms_went_out(
+    citizen: User, client: Client, settings: Any
+) -> None:
+    from kagazsyz.notifications.models import Delivery, DeliveryStatus
+    from kagazsyz.notifications.services import contact_update
+
+    contact_update(
+        user=citizen,
+        email="a@example.kg",
+        phone="+996555000111",
+        email_enabled=True,
+        sms_enabled=True,
+    )
+    _notify(citizen)
+    Delivery.objects.filter(channel="email").update(status=DeliveryStatus.SENT)
+    Delivery.objects.filter(channel="sms").update(status=DeliveryStatus.FAILED)
+    client.force_login(citizen)
+    page = client.get("/me/notifications/?lang=en").content.decode()
+    assert "Sent by e-mail." in page
+    assert "Could not be sent by SMS; check the number below." in page
