@@ -140,3 +140,19 @@ def test_the_inbox_says_whether_e_mail_and_sms_went_out(
     page = client.get("/me/notifications/?lang=en").content.decode()
     assert "Sent by e-mail." in page
     assert "Could not be sent by SMS; check the number below." in page
+
+
+def test_the_inbox_costs_the_same_queries_for_many_notices(
+    citizen: User, client: Client, django_assert_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(citizen)
+    _notify(citizen)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/me/notifications/")
+    for _ in range(6):
+        _notify(citizen, Status.ISSUED)
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get("/me/notifications/")
