@@ -318,7 +318,7 @@ SPECS: dict[str, tuple[Finder, Builder]] = {
     "DTH-02": (_child_of_deceased(_insured_or_paid), _deceased_answers),
     "DTH-03": (
         _child_of_deceased(lambda d: True),
-        lambda r, x: {"deceased": x["deceased"].pin, "relationship": "child"},
+        lambda r, x: {"deceased": x["deceased"].pin, "relationship": "parent"},
     ),
     "DTH-04": (_child_of_deceased(lambda d: True), _deceased_answers),
     "EDU-01": (_parent(_kindergarten_age), _child_answers),
