@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -39,7 +40,7 @@ def _registered(code: str, submit) -> tuple[User, Application]:
     return citizen, application
 
 
-def _steps(journey: Journey) -> dict[str, object]:
+def _steps(journey: Journey) -> dict[str, Any]:
     return {step.key: step for step in journey.steps.all()}
 
 
