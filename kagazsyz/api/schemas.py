@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from ninja import Schema
 from pydantic import Field
 
+from kagazsyz.applications.form_schema import answers_schema
 from kagazsyz.applications.models import Application
 from kagazsyz.catalog.schema import Service, service_summary
 from kagazsyz.documents.models import Document
 from kagazsyz.registries.descriptions import describe_access
 from kagazsyz.registries.directory import registries
 from kagazsyz.registries.models import DataAccess
+from kagazsyz.registries.sandbox.examples import answers_example
 
 
 class Localized(Schema):
@@ -47,6 +50,29 @@ def service_out(service: Service) -> dict[str, Any]:
         "evidence": [item.dataset for item in service.evidence],
         "inputs": [item.model_dump(exclude_none=True) for item in service.inputs],
         "document": service.document.titles.model_dump() if service.document else None,
+    }
+
+
+class ServiceDetailOut(ServiceOut):
+    answers_schema: dict[str, Any] = Field(
+        description="the form as JSON Schema (draft 2020-12), labels in ky/ru/en"
+    )
+    answers_example: dict[str, Any] = Field(
+        description="answers valid for answers_example_resident in the demo's sandbox population"
+    )
+    answers_example_resident: str | None = Field(
+        description="personal number of the sample resident who can submit answers_example"
+    )
+
+
+def service_detail_out(service: Service) -> dict[str, Any]:
+    # Only the sandbox has residents to show; elsewhere the example just matches the form.
+    example = answers_example(service, sandbox=settings.SANDBOX_LOGIN)
+    return {
+        **service_out(service),
+        "answers_schema": answers_schema(service),
+        "answers_example": example.answers,
+        "answers_example_resident": example.resident,
     }
 
 

@@ -88,3 +88,11 @@ def complaints_open() -> QuerySet[Complaint]:
         .select_related("application")
         .order_by("filed_at", "id")
     )
+
+
+def journey_of(application: Application) -> Journey | None:
+    """The journey an application started or belongs to as a step, if any."""
+    return (
+        Journey.objects.filter(trigger_application=application).first()
+        or Journey.objects.filter(steps__application=application).first()
+    )

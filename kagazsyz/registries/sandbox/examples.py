@@ -61,7 +61,7 @@ TEXT_VALUES: dict[str, str] = {
     "object_address": "Бишкек ш., Токтогул көч. 100, 12-батир",
     "title_document": "Сатып алуу-сатуу келишими № 15",
     "inspection_number": "ТО-2026-5566",
-    "phone": "+996 555 123 456",
+    "phone": "+996555123456",
     "desired_occupation": "Бухгалтер",
 }
 
@@ -406,7 +406,7 @@ SPECS: dict[str, tuple[Finder, Builder]] = {
 def _generic(field: Input, applicant: str, today: dt.date) -> Any:
     """A value of the field's type that the form accepts."""
     if field.type == "text":
-        return TEXT_VALUES.get(field.name, "Мисал / Пример")[: field.max_length]
+        return TEXT_VALUES.get(field.name, "Мисал / Пример")[: field.max_length].strip()
     if field.type == "integer":
         low = field.minimum if field.minimum is not None else 0
         return low if field.maximum is None or low <= field.maximum else field.maximum
@@ -425,18 +425,23 @@ class AnswersExample:
     answers: dict[str, Any]
 
 
-def answers_example(service: Service, *, today: dt.date | None = None) -> AnswersExample:
+def answers_example(
+    service: Service, *, today: dt.date | None = None, sandbox: bool = True
+) -> AnswersExample:
     """Answers for ``service`` that its sample resident can submit and (where a rule decides)
     be found eligible with; the resident is ``None`` when the sandbox has nobody who fits."""
     day = today or timezone.localdate()
     finder, builder = SPECS.get(service.code, (_adult(), lambda r, x: {}))
-    found = finder(Population(day))
+    found = finder(Population(day)) if sandbox else None
     specific = builder(*found) if found else {}
     resident = found[0].pin if found else None
     answers = {
         field.name: _generic(field, resident or FALLBACK_PERSON, day)
         for field in service.inputs
-        if field.required or field.name in specific or field.name == "bank_account"
+        if field.required
+        or field.type == "boolean"
+        or field.name in specific
+        or field.name == "bank_account"
     }
     answers.update(specific)
     return AnswersExample(resident=resident, answers=answers)
