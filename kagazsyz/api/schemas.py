@@ -93,6 +93,7 @@ class ApplicationOut(Schema):
     status: str
     submitted_at: str
     decided_at: str | None
+    due_on: str | None = Field(description="the legal deadline (working days from submission)")
     reason: Localized | None
     documents: list[DocumentRef]
 
@@ -122,6 +123,7 @@ def _application_fields(
         "status": application.status,
         "submitted_at": application.submitted_at.isoformat(),
         "decided_at": application.decided_at.isoformat() if application.decided_at else None,
+        "due_on": application.due_on.isoformat() if application.due_on else None,
         "reason": application.decision_reason,
         "documents": documents,
     }

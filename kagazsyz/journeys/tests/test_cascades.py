@@ -13,6 +13,7 @@ from kagazsyz.accounts.services import citizen_sandbox_login
 from kagazsyz.applications.models import Application, Status
 from kagazsyz.applications.services import application_approve
 from kagazsyz.catalog.loader import get_catalog
+from kagazsyz.conftest import POPULATION_SEED, POPULATION_SIZE
 from kagazsyz.core.errors import DomainError
 from kagazsyz.journeys.cascades import KINDERGARTEN_AFTER_DAYS
 from kagazsyz.journeys.models import Journey, StepKind, StepStatus
@@ -24,6 +25,7 @@ from kagazsyz.journeys.services import (
 from kagazsyz.ledger.models import Entry
 from kagazsyz.registries.models import SandboxResident
 from kagazsyz.registries.sandbox.examples import answers_example
+from kagazsyz.registries.sandbox.load import population_present
 from kagazsyz.tasks.worker import run_until_empty
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +57,10 @@ def test_a_registered_birth_gives_the_child_a_personal_number_in_the_registers(s
     assert record["civil_status.acts"]["birth_act"] is not None
     parent = SandboxResident.objects.get(personal_number=mother.personal_number).datasets
     assert child in parent["population.family"]["children"]
+    # A restart of the demo keeps the newborn: the population is still recognised as the same.
+    assert population_present(
+        size=POPULATION_SIZE, seed=POPULATION_SEED, today=dt.date(2026, 11, 1)
+    )
 
 
 def test_a_registered_birth_applies_for_the_payment_address_and_doctor_by_itself(submit) -> None:

@@ -21,6 +21,9 @@ from kagazsyz.accounts.models import User
 from kagazsyz.core.personal_number import make_personal_number
 from kagazsyz.registries.models import SandboxResident
 
+# Marks a resident added by a registration rather than by the generator: a regenerated population
+# is recognised without them (load.population_present), so a restart keeps the newborns.
+REGISTERED_KEY = "sandbox.registered"
 BIRTH_ACT_BASE = 90_000_000  # sandbox act numbers above those the generator hands out
 DEATH_ACT_BASE = 9_000_000
 
@@ -134,6 +137,7 @@ def _newborn_datasets(
         "health.disability": {"group": None, "since": None, "review_on": None},
         "legal_entities.founder_of": {"entities": []},
         "military.registration": {"registered": False, "category": None, "office": None},
+        REGISTERED_KEY: {"event": "birth", "act": act},
     }
 
 
