@@ -516,14 +516,18 @@ def _locked_for_citizen(citizen: User, application_id: Any) -> Application:
     return Application.objects.select_for_update().select_related("citizen").get(pk=found.pk)
 
 
+def not_withdrawable(application: Application) -> DomainError:
+    return DomainError(
+        "not_withdrawable", NOT_WITHDRAWABLE.format(status=application.status), status=409
+    )
+
+
 def application_withdraw(*, citizen: User, application_id: Any, reason: str = "") -> Application:
     """The citizen takes an application back, while no decision has been made on it."""
     with transaction.atomic():
         application = _locked_for_citizen(citizen, application_id)
         if application.status not in WITHDRAWABLE:
-            raise DomainError(
-                "not_withdrawable", NOT_WITHDRAWABLE.format(status=application.status), status=409
-            )
+            raise not_withdrawable(application)
         _move(application, Status.WITHDRAWN, actor="citizen", reason=reason.strip()[:ANSWER_LIMIT])
     return application
 

@@ -13,7 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kagazsyz.accounts.models import User
 from kagazsyz.applications.selectors import application_get_for_citizen
-from kagazsyz.applications.services import application_information_answer, application_withdraw
+from kagazsyz.applications.services import (
+    WITHDRAWABLE,
+    application_information_answer,
+    application_withdraw,
+    not_withdrawable,
+)
 from kagazsyz.core.errors import DomainError
 from kagazsyz.journeys.selectors import journey_get_for_citizen, journeys_for_citizen
 from kagazsyz.journeys.services import (
@@ -88,6 +93,8 @@ def withdraw(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     try:
         application = application_get_for_citizen(citizen=citizen, application_id=application_id)
         if request.method == "GET":
+            if application.status not in WITHDRAWABLE:
+                raise not_withdrawable(application)
             return render(request, "journeys/withdraw.html", {"application": application})
         application_withdraw(
             citizen=citizen,

@@ -103,6 +103,7 @@ def test_withdrawing_asks_for_confirmation_on_the_web(client: Client, citizen, s
     assert application.status == Status.WITHDRAWN
     again = client.post(f"/applications/{application.pk}/withdraw/?lang=en")
     assert again.status_code == 409 and "can no longer be withdrawn" in again.content.decode()
+    assert client.get(f"/applications/{application.pk}/withdraw/").status_code == 409
 
 
 def test_withdrawing_through_the_api(client: Client, citizen, submit) -> None:
