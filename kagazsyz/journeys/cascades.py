@@ -183,8 +183,28 @@ DEATH: tuple[StepSpec, ...] = (
     ),
 )
 
+NEW_NAME: tuple[StepSpec, ...] = (
+    StepSpec(
+        "ID-02",
+        StepKind.OFFER,
+        Message(
+            ky="Фамилияңыз өзгөрдү: ID-картаны алмаштыруу арызы даяр, тейлөө борборун гана тандаңыз.",
+            ru="Ваша фамилия изменилась: заявление на замену ID-карты готово, выберите только центр обслуживания.",
+            en="Your name changed: an ID card exchange is prepared; only choose the service centre.",
+        ),
+        service_code="ID-02",
+        answers=lambda facts: {"reason": "name_changed"},
+    ),
+)
+
 # The services whose issued document starts a journey, with the life event and its steps.
 CASCADES: dict[str, tuple[str, tuple[StepSpec, ...]]] = {
     "BIR-01": ("BIRTH", BIRTH),
     "DTH-01": ("DEATH", DEATH),
+    "FAM-01": ("FAMILY", NEW_NAME),
+    "FAM-04": ("FAMILY", NEW_NAME),
+}
+# A marriage changes the ID card only when the applicant takes another surname.
+STARTS_IF: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "FAM-01": lambda answers: answers.get("surname_after") != "keep",
 }

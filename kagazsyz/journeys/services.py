@@ -22,7 +22,7 @@ from kagazsyz.applications.selectors import application_get_for_citizen
 from kagazsyz.applications.services import application_submit, service_or_error
 from kagazsyz.core.errors import NOT_FOUND, DomainError, Message, NotFound
 from kagazsyz.core.personal_number import parse_personal_number
-from kagazsyz.journeys.cascades import CASCADES, Facts, StepSpec
+from kagazsyz.journeys.cascades import CASCADES, STARTS_IF, Facts, StepSpec
 from kagazsyz.journeys.models import (
     Complaint,
     Journey,
@@ -108,7 +108,13 @@ def _death(application: Application) -> tuple[str, dt.date]:
     return number, died
 
 
-REGISTER = {"BIRTH": _birth, "DEATH": _death}
+def _own(application: Application) -> tuple[str, dt.date]:
+    """A life event about the applicant themselves (a new name): the registers already know."""
+    return application.citizen.personal_number, timezone.localdate()
+
+
+# What the civil-status registry records when the trigger's document is issued.
+REGISTER = {"BIR-01": _birth, "DTH-01": _death}
 
 
 def _local_midnight(day: dt.date) -> dt.datetime:
@@ -147,7 +153,7 @@ def _create_step(journey: Journey, position: int, spec: StepSpec, facts: Facts) 
 
 
 def _open_journey(application: Application, life_event: str, specs: tuple[StepSpec, ...]) -> None:
-    subject, day = REGISTER[life_event](application)
+    subject, day = REGISTER.get(application.service_code, _own)(application)
     journey = Journey.objects.create(
         citizen=application.citizen,
         life_event=life_event,
@@ -206,7 +212,10 @@ def journey_start(*, application_id: Any) -> Journey | None:
         status=StepStatus.DONE, updated_at=timezone.now()
     )
     cascade = CASCADES.get(application.service_code)
+    starts = STARTS_IF.get(application.service_code)
     if cascade is None or application.status != Status.ISSUED:
+        return None
+    if starts is not None and not starts(application.answers):
         return None
     with transaction.atomic():
         if not Journey.objects.filter(trigger_application=application).exists():

@@ -19,7 +19,9 @@ from kagazsyz.applications.services import (
     application_withdraw,
     not_withdrawable,
 )
+from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.core.errors import DomainError
+from kagazsyz.journeys.models import Journey
 from kagazsyz.journeys.selectors import journey_get_for_citizen, journeys_for_citizen
 from kagazsyz.journeys.services import (
     application_rate,
@@ -41,6 +43,11 @@ def _lang() -> str:
     return (translation.get_language() or "ky")[:2]
 
 
+def _life_event(journey: Journey) -> str:
+    event = get_catalog().life_events.get(journey.life_event)
+    return event.names.get(_lang()) if event else journey.life_event
+
+
 def _back_to(application_id: uuid.UUID, done: str = "") -> HttpResponseRedirect:
     url = reverse("web:application", args=[application_id])
     return HttpResponseRedirect(f"{url}?{urlencode({'done': done})}" if done else url)
@@ -56,7 +63,8 @@ def _refused(request: HttpRequest, error: DomainError, back: str) -> HttpRespons
 @citizen_required
 def journeys(request: HttpRequest) -> HttpResponse:
     items = journeys_for_citizen(citizen=_citizen(request))[:50]
-    return render(request, "journeys/journeys.html", {"journeys": items})
+    rows = [(journey, _life_event(journey)) for journey in items]
+    return render(request, "journeys/journeys.html", {"journeys": rows})
 
 
 @citizen_required
@@ -65,8 +73,12 @@ def journey_detail(request: HttpRequest, journey_id: uuid.UUID) -> HttpResponse:
         journey = journey_get_for_citizen(citizen=_citizen(request), journey_id=journey_id)
     except DomainError:
         raise Http404 from None
-    steps = presenters.journey_steps(journey, _lang())
-    return render(request, "journeys/journey.html", {"journey": journey, "steps": steps})
+    context = {
+        "journey": journey,
+        "life_event": _life_event(journey),
+        "steps": presenters.journey_steps(journey, _lang()),
+    }
+    return render(request, "journeys/journey.html", context)
 
 
 @citizen_required

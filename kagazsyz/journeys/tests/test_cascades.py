@@ -158,3 +158,29 @@ def test_the_journey_is_in_the_ledger_without_personal_data(submit) -> None:
     journey = Journey.objects.get(trigger_application=application)
     assert journey.subject_personal_number not in entry.canonical
     assert application.citizen.personal_number not in entry.canonical
+
+
+def test_a_new_surname_offers_the_id_card_exchange(submit) -> None:
+    example = answers_example(get_catalog().services["FAM-04"])
+    assert example.resident is not None
+    citizen = citizen_sandbox_login(personal_number=example.resident)
+    application = submit(citizen=citizen, service_code="FAM-04", answers=example.answers)
+    application_approve(application_id=application.pk, actor="official:test")
+    run_until_empty()
+    journey = Journey.objects.get(trigger_application=application)
+    assert journey.life_event == "FAMILY"
+    assert journey.subject_personal_number == citizen.personal_number
+    step = journey.steps.get()
+    assert (step.key, step.kind, step.status) == ("ID-02", StepKind.OFFER, StepStatus.PENDING)
+    assert step.answers == {"reason": "name_changed"}
+
+
+def test_a_marriage_that_keeps_the_surname_starts_no_journey(submit) -> None:
+    example = answers_example(get_catalog().services["FAM-01"])
+    assert example.resident is not None
+    citizen = citizen_sandbox_login(personal_number=example.resident)
+    answers = {**example.answers, "surname_after": "keep"}
+    application = submit(citizen=citizen, service_code="FAM-01", answers=answers)
+    application_approve(application_id=application.pk, actor="official:test")
+    run_until_empty()
+    assert not Journey.objects.filter(trigger_application=application).exists()

@@ -37,7 +37,7 @@ def _death_registered(client: Client, submit) -> tuple[Journey, dict[str, str]]:
 def test_the_journey_page_lists_every_step_with_a_one_click_offer(client: Client, submit) -> None:
     journey, _ = _death_registered(client, submit)
     listing = client.get("/me/journeys/?lang=en").content.decode()
-    assert f"/me/journeys/{journey.pk}/" in listing and "Death of a relative" in listing
+    assert f"/me/journeys/{journey.pk}/" in listing and "Loss of a loved one" in listing
     page = client.get(f"/me/journeys/{journey.pk}/?lang=en").content.decode()
     assert "Burial allowance" in page and "The Social Fund stopped" in page
     offer = journey.steps.get(key="DTH-04")
