@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kagazsyz.notifications",
     "kagazsyz.payments",
     "kagazsyz.applications",
+    "kagazsyz.journeys",
     "kagazsyz.api",
     "kagazsyz.web",
 ]

@@ -4,5 +4,6 @@ urlpatterns = [
     path("api/", include("kagazsyz.api.urls")),
     path("", include("kagazsyz.notifications.urls")),
     path("", include("kagazsyz.payments.urls")),
+    path("", include("kagazsyz.journeys.urls")),
     path("", include("kagazsyz.web.urls")),
 ]

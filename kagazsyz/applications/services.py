@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,7 +19,8 @@ from django.utils import timezone
 from kagazsyz.accounts.models import User
 from kagazsyz.applications.answers import clean_answers
 from kagazsyz.applications.models import Application, Evidence, NumberSequence, Status, Transition
-from kagazsyz.applications.states import check_move
+from kagazsyz.applications.selectors import application_get_for_citizen
+from kagazsyz.applications.states import TRANSITIONS, check_move
 from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.catalog.rules import RuleError, evaluate
 from kagazsyz.catalog.schema import FAMILY_DATASET, Service
@@ -295,6 +297,8 @@ def _issue(application: Application, service: Service, context: dict[str, Any]) 
         validity_days=document.validity_days,
     )
     _move(application, Status.ISSUED, actor=SYSTEM)
+    # An issued document may start a life event's cascade (kagazsyz.journeys decides which).
+    task_enqueue("journeys.start", application_id=str(application.pk))
 
 
 def _decide(application: Application, service: Service, answers: dict[str, Answer]) -> None:
@@ -517,4 +521,66 @@ def application_refuse(
         application.refusal_code = reason_code
         application.decision_reason = text.as_dict()
         application.save(update_fields=["refusal_code", "decision_reason"])
+    return application
+
+
+WITHDRAWABLE = frozenset(s for s, targets in TRANSITIONS.items() if Status.WITHDRAWN in targets)
+NOT_WITHDRAWABLE = Message(
+    ky="Арызды кайра алууга болбойт: ал «{status}» абалында.",
+    ru="Заявление нельзя отозвать: оно в состоянии «{status}».",
+    en="The application can no longer be withdrawn: it is {status}.",
+)
+NOT_AWAITING_ANSWER = Message(
+    ky="Бул арыз боюнча сизден маалымат суралган жок (абалы: «{status}»).",
+    ru="По этому заявлению у вас не запрашивали сведений (состояние: «{status}»).",
+    en="No information was requested from you on this application (it is {status}).",
+)
+EMPTY_ANSWER = Message(
+    ky="Жоопту жазыңыз (2000 белгиден ашпасын).",
+    ru="Напишите ответ (не более 2000 символов).",
+    en="Write your answer (at most 2,000 characters).",
+)
+ANSWER_LIMIT = 2000
+
+
+def _locked_for_citizen(citizen: User, application_id: Any) -> Application:
+    """The citizen's own application under a row lock; another's is absent (404)."""
+    found = application_get_for_citizen(citizen=citizen, application_id=application_id)
+    return Application.objects.select_for_update().select_related("citizen").get(pk=found.pk)
+
+
+def not_withdrawable(application: Application) -> DomainError:
+    return DomainError(
+        "not_withdrawable", NOT_WITHDRAWABLE.format(status=application.status), status=409
+    )
+
+
+def application_withdraw(*, citizen: User, application_id: Any, reason: str = "") -> Application:
+    """The citizen takes an application back, while no decision has been made on it."""
+    with transaction.atomic():
+        application = _locked_for_citizen(citizen, application_id)
+        if application.status not in WITHDRAWABLE:
+            raise not_withdrawable(application)
+        _move(application, Status.WITHDRAWN, actor="citizen", reason=reason.strip()[:ANSWER_LIMIT])
+    return application
+
+
+def application_information_answer(*, citizen: User, application_id: Any, text: str) -> Application:
+    """The citizen answers an official's request for information; the case returns to review.
+
+    The answer is the transition's reason, which the official reads; the ledger records only
+    that an answer was given (it may hold personal data).
+    """
+    answer = unicodedata.normalize("NFC", text if isinstance(text, str) else "").strip()
+    if not answer or len(answer) > ANSWER_LIMIT:
+        raise DomainError("invalid_answer", EMPTY_ANSWER, status=422, field="text")
+    with transaction.atomic():
+        application = _locked_for_citizen(citizen, application_id)
+        if application.status != Status.INFORMATION_REQUESTED:
+            raise DomainError(
+                "no_information_requested",
+                NOT_AWAITING_ANSWER.format(status=application.status),
+                status=409,
+            )
+        _move(application, Status.IN_REVIEW, actor="citizen", reason=answer, answered=True)
     return application
