@@ -4,8 +4,12 @@
 
 * protected header: ``{1: -7 (ES256), 4: kid}``, kid = the 8 bytes of the signer's key id;
 * unprotected header: ``{}`` (nothing unsigned is accepted);
-* payload: a CWT ``{1: iss, 6: iat, 4: exp (if the document expires), -260: {"n": number,
-  "t": doc_type, "c": {claim name: value}}}``;
+* payload: a CWT ``{1: iss, 6: iat, 4: exp (if the document expires), 65535: status,
+  -260: {"n": number, "t": doc_type, "c": {claim name: value}}}``, where ``status`` is the
+  document's place in the revocation status list, in the form of the IETF Token Status List's
+  CWT claim: ``{"status_list": {"idx": position, "uri": list id}}`` (the list itself is a W3C
+  Bitstring Status List, see ``status_list.py``). It is signed at issue, so an offline verifier
+  finds the document's bit from the QR alone;
 * signature: ECDSA P-256 / SHA-256 over ``["Signature1", protected, b"", payload]``, raw r||s.
 
 :func:`decode_qr` never raises: whatever the input, it returns a :class:`QrVerdict`.
@@ -41,6 +45,7 @@ SIGN1_TAG = 18
 HEADER_ALG, HEADER_KID = 1, 4
 ES256 = -7
 CWT_ISS, CWT_EXP, CWT_IAT = 1, 4, 6
+CWT_STATUS = 65535  # "status", draft-ietf-oauth-status-list
 CLAIMS_KEY = -260
 KID_BYTES = 8
 COORDINATE_BYTES = 32
@@ -68,6 +73,16 @@ class QrContent:
     expires_at: dt.datetime | None
     claims: dict[str, Any]
     key_id: str
+    status_index: int | None = None  # the document's bit in the status list named by status_uri
+    status_uri: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusReference:
+    """Where a document's revocation bit is: position ``index`` in the list ``uri``."""
+
+    index: int
+    uri: str
 
 
 @dataclass(frozen=True)
@@ -106,10 +121,13 @@ def _cwt(
     claims: Mapping[str, Any],
     issued_at: dt.datetime,
     expires_at: dt.datetime | None,
+    status: StatusReference | None,
 ) -> dict[int, Any]:
     cwt: dict[int, Any] = {CWT_ISS: issuer, CWT_IAT: _timestamp(issued_at)}
     if expires_at is not None:
         cwt[CWT_EXP] = _timestamp(expires_at)
+    if status is not None:
+        cwt[CWT_STATUS] = {"status_list": {"idx": status.index, "uri": status.uri}}
     cwt[CLAIMS_KEY] = {"n": number, "t": doc_type, "c": dict(claims)}
     return cwt
 
@@ -132,6 +150,7 @@ def encode_qr(
     claims: Mapping[str, Any],
     issued_at: dt.datetime,
     expires_at: dt.datetime | None,
+    status: StatusReference | None = None,
 ) -> str:
     """Sign the claims and return the QR text (``KG1:...``, Base45: QR alphanumeric mode)."""
     kid = bytes.fromhex(signer.key_id)
@@ -143,6 +162,7 @@ def encode_qr(
         claims=claims,
         issued_at=issued_at,
         expires_at=expires_at,
+        status=status,
     )
     payload = cbor2.dumps(cwt, canonical=True)
     signature = _raw_signature(signer.sign(_sig_structure(protected, payload)))
@@ -263,15 +283,29 @@ def _document_part(value: object) -> tuple[str, str, dict[str, Any]]:
     return _text(value["n"]), _text(value["t"]), dict(claims)
 
 
+def _status(value: object) -> StatusReference:
+    if not isinstance(value, Mapping) or set(value) != {"status_list"}:
+        raise _invalid()
+    reference = value["status_list"]
+    if not isinstance(reference, Mapping) or set(reference) != {"idx", "uri"}:
+        raise _invalid()
+    index = _integer(reference["idx"])
+    if index < 0:
+        raise _invalid()
+    return StatusReference(index, _text(reference["uri"]))
+
+
 def _content(payload: bytes, key_id: str) -> QrContent:
     cwt = _cbor(payload)
     if not isinstance(cwt, Mapping):
         raise _invalid()
     keys = set(cwt)
-    if not {CWT_ISS, CWT_IAT, CLAIMS_KEY} <= keys <= {CWT_ISS, CWT_IAT, CWT_EXP, CLAIMS_KEY}:
+    allowed = {CWT_ISS, CWT_IAT, CWT_EXP, CWT_STATUS, CLAIMS_KEY}
+    if not {CWT_ISS, CWT_IAT, CLAIMS_KEY} <= keys <= allowed:
         raise _invalid()
     number, doc_type, claims = _document_part(cwt[CLAIMS_KEY])
     expires_at = _moment(cwt[CWT_EXP]) if CWT_EXP in cwt else None
+    status = _status(cwt[CWT_STATUS]) if CWT_STATUS in cwt else None
     return QrContent(
         issuer=_text(cwt[CWT_ISS]),
         number=number,
@@ -280,6 +314,8 @@ def _content(payload: bytes, key_id: str) -> QrContent:
         expires_at=expires_at,
         claims=claims,
         key_id=key_id,
+        status_index=status.index if status is not None else None,
+        status_uri=status.uri if status is not None else None,
     )
 
 
@@ -303,6 +339,8 @@ def _verify(text: object, trusted: Mapping[str, TrustedKey], now: dt.datetime) -
     content = _content(payload, key_id)
     if content.issuer != key.agency_code:
         return QrVerdict(QrStatus.INVALID, messages.WRONG_ISSUER, None, key_id)
+    if key.revoked_at is not None:
+        return QrVerdict(QrStatus.INVALID, messages.KEY_REVOKED, None, key_id)
     return _timed(content, now)
 
 

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kagazsyz.accounts.models import User
@@ -22,8 +22,9 @@ from kagazsyz.documents import messages
 from kagazsyz.documents.keys import signing_key_for
 from kagazsyz.documents.models import Document
 from kagazsyz.documents.pdf import PdfContent, render_pdf
-from kagazsyz.documents.qr import encode_qr
+from kagazsyz.documents.qr import StatusReference, encode_qr
 from kagazsyz.documents.signing import sign_pdf
+from kagazsyz.documents.status_list import STATUS_LIST_ID, status_index_draw
 from kagazsyz.documents.verification import Verdict
 from kagazsyz.ledger.services import ledger_append, salted_reference
 
@@ -83,20 +84,56 @@ def document_issue(
     validity_days: int | None,
     now: dt.datetime | None = None,
 ) -> Document:
-    """Issue a signed document: number, QR payload, PDF (PAdES), row and ledger entry."""
+    """Issue a signed document: number, status-list position, QR payload, PDF (PAdES), row and
+    ledger entry. Number and position are drawn at random and signed before the row exists;
+    should another issuer take either meanwhile, the unique indexes refuse the row and the
+    document is made again with a fresh draw."""
     issued_at = (now or timezone.now()).replace(microsecond=0)  # as precise as the QR's iat
     valid_until = _validity(issued_at, validity_days)
     stored_claims = _checked_claims(claims)
+    for attempt in range(NUMBER_ATTEMPTS):
+        try:
+            return _issue_once(
+                holder=holder,
+                source_ref=source_ref,
+                agency_code=agency_code,
+                agency_names=agency_names,
+                doc_type=doc_type,
+                titles=titles,
+                claims=stored_claims,
+                issued_at=issued_at,
+                valid_until=valid_until,
+            )
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _issue_once(
+    *,
+    holder: User,
+    source_ref: str,
+    agency_code: str,
+    agency_names: dict[str, str],
+    doc_type: str,
+    titles: dict[str, str],
+    claims: list[dict[str, Any]],
+    issued_at: dt.datetime,
+    valid_until: dt.datetime | None,
+) -> Document:
     signer = signing_key_for(agency_code)
     number = _unused_number(timezone.localtime(issued_at).year)
+    status_index = status_index_draw()
     qr_payload = encode_qr(
         signer=signer,
         issuer=agency_code,
         number=number,
         doc_type=doc_type,
-        claims={claim["name"]: claim["value"] for claim in stored_claims},
+        claims={claim["name"]: claim["value"] for claim in claims},
         issued_at=issued_at,
         expires_at=valid_until,
+        status=StatusReference(status_index, STATUS_LIST_ID),
     )
     content = PdfContent(
         number=number,
@@ -106,11 +143,11 @@ def document_issue(
         holder_id=holder.personal_number,
         issued_at=issued_at,
         valid_until=valid_until,
-        claims=stored_claims,
+        claims=claims,
         qr_payload=qr_payload,
     )
     pdf = sign_pdf(render_pdf(content), signer=signer, qr_payload=qr_payload)
-    with transaction.atomic():
+    with transaction.atomic():  # a savepoint when the caller has a transaction open
         document = Document.objects.create(
             number=number,
             holder=holder,
@@ -118,12 +155,13 @@ def document_issue(
             doc_type=doc_type,
             agency_code=agency_code,
             titles=dict(titles),
-            claims=stored_claims,
+            claims=claims,
             issued_at=issued_at,
             valid_until=valid_until,
             key_id=signer.key_id,
             qr_payload=qr_payload,
             pdf=pdf,
+            status_index=status_index,
         )
         ledger_append(
             ref=number,
