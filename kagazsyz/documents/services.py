@@ -20,7 +20,7 @@ from kagazsyz.accounts.models import User
 from kagazsyz.core.errors import DomainError
 from kagazsyz.documents import messages
 from kagazsyz.documents.keys import signing_key_for
-from kagazsyz.documents.models import Document
+from kagazsyz.documents.models import Document, Verification
 from kagazsyz.documents.pdf import PdfContent, render_pdf
 from kagazsyz.documents.qr import StatusReference, encode_qr
 from kagazsyz.documents.signing import sign_pdf
@@ -209,13 +209,26 @@ def document_revoke(*, document: Document, reason: str, actor: str) -> Document:
 def document_verification_record(*, verdict: Verdict, channel: str) -> Verdict:
     """Record an online verification of one of our documents, so its holder can see when it was
     checked. The verifier is not identified: nothing about them is stored."""
-    if verdict.document_number and Document.objects.filter(number=verdict.document_number).exists():
+    number = verdict.document_number or verdict.record_ref
+    document_id = (
+        Document.objects.filter(number=number).values_list("pk", flat=True).first()
+        if number
+        else None
+    )
+    if number and document_id is not None:
         with transaction.atomic():
+            Verification.objects.create(
+                document_id=document_id,
+                at=timezone.now(),
+                channel=channel[:16],
+                verdict=verdict.verdict,
+                selective=bool(verdict.details.get("selective_disclosure")),
+            )
             ledger_append(
-                ref=verdict.document_number,
+                ref=number,
                 kind="document.verified",
                 payload={
-                    "document": verdict.document_number,
+                    "document": number,
                     "verdict": verdict.verdict,
                     "channel": channel,
                 },

@@ -76,6 +76,9 @@ class Verdict:
     issued_at: dt.datetime | None = None
     valid_until: dt.datetime | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    # the register's document behind a selective disclosure, which does not show its number:
+    # for the holder's record of verifications only, never shown to the verifier
+    record_ref: str | None = field(default=None, repr=False)
 
     @property
     def is_valid(self) -> bool:

@@ -1,4 +1,5 @@
-"""``kagazsyz verify FILE`` or ``kagazsyz verify --qr TEXT``: exit code 0 only for VALID.
+"""``kagazsyz verify FILE`` or ``kagazsyz verify --qr TEXT``: exit code 0 only for VALID. The
+``--qr`` text may also be a holder's selective disclosure (SD-JWT ``<JWT>~<disclosure>~``).
 
 With ``--trust-list FILE`` (a trust list from ``GET /api/v1/trust-list`` or
 ``kagazsyz keys export-trust-list``) the check is fully offline: the keys come from that file
@@ -17,9 +18,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kagazsyz.documents.pdf import display_value, format_date
+from kagazsyz.documents.sd_jwt import verify_text
 from kagazsyz.documents.status_list import StatusList, StatusListError, read_status_list
 from kagazsyz.documents.trust_list import TrustList, TrustListError, read_trust_list
-from kagazsyz.documents.verification import Verdict, verify_pdf, verify_qr
+from kagazsyz.documents.verification import Verdict, verify_pdf
 
 
 class Command(BaseCommand):
@@ -27,7 +29,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="?", help="the PDF to verify")
-        parser.add_argument("--qr", help="the QR code's text (KG1:...)")
+        parser.add_argument(
+            "--qr", help="the QR code's text (KG1:...), or an SD-JWT proof of one fact"
+        )
         parser.add_argument(
             "--offline",
             action="store_true",
@@ -103,7 +107,7 @@ class Command(BaseCommand):
         if (file is None) == (qr is None):
             raise CommandError("give either a PDF file or --qr TEXT")
         if qr is not None:
-            return verify_qr(qr, register=register, trust=trust, status_list=status_list)
+            return verify_text(qr, register=register, trust=trust, status_list=status_list)
         assert file is not None
         try:
             data = Path(file).read_bytes()

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from kagazsyz.documents import views
+
+app_name = "documents"
+urlpatterns = [
+    path("documents/<uuid:document_id>/", views.document_detail, name="detail"),
+]
