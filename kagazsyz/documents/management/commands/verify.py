@@ -121,9 +121,13 @@ class Command(BaseCommand):
         write(style(verdict.verdict))
         for language in ("ky", "ru", "en"):
             write(f"  {language}: {verdict.reason.get(language, '')}")
-        if verdict.document_number is None:
+        if verdict.issuer is None:
             return
-        write(f"Document: {verdict.document_number}  ({verdict.doc_type}, issuer {verdict.issuer})")
+        if verdict.document_number is None:  # a selective disclosure shows no number
+            write(f"Shared fact of a {verdict.doc_type} by issuer {verdict.issuer}")
+        else:
+            number = verdict.document_number
+            write(f"Document: {number}  ({verdict.doc_type}, issuer {verdict.issuer})")
         if verdict.issued_at is not None:
             until = format_date(verdict.valid_until) if verdict.valid_until else "-"
             write(f"Issued: {format_date(verdict.issued_at)}  Valid until: {until}")
