@@ -280,8 +280,8 @@ CMS_UNSIGNED_PARTS = (
     "020101",  # SignerInfo version 1
     "300d06096086480165030402010500",  # digestAlgorithm: sha256, NULL
     "300a06082a8648ce3d040302",  # signatureAlgorithm: ecdsa-with-SHA256
-    "",  # no unsigned attributes
 )
+TIMESTAMP_ATTRIBUTE = "signature_time_stamp_token"
 
 
 def _der(certificate: x509.Certificate) -> bytes:
@@ -298,9 +298,24 @@ def _unsigned_parts(signature: EmbeddedPdfSignature) -> tuple[str, ...]:
         info["version"],
         info["digest_algorithm"],
         info["signature_algorithm"],
-        info["unsigned_attrs"],
     )
     return tuple(part.dump().hex() for part in parts)
+
+
+def _timestamp(signature: EmbeddedPdfSignature, status: PdfSignatureStatus) -> dict[str, Any]:
+    """Unsigned attributes: none (PAdES B-B) or exactly one RFC 3161 time-stamp token over the
+    signature (B-T), whose own signature must verify; whether its TSA is trusted is reported."""
+    attributes = signature.signer_info["unsigned_attrs"]
+    if not attributes.native:
+        return {}
+    if len(attributes) != 1 or attributes[0]["type"].native != TIMESTAMP_ATTRIBUTE:
+        raise _Refusal(Outcome.INVALID, messages.BROKEN_SIGNATURE)
+    if len(attributes[0]["values"]) != 1:
+        raise _Refusal(Outcome.INVALID, messages.BROKEN_SIGNATURE)
+    stamp = status.timestamp_validity
+    if stamp is None or not (stamp.intact and stamp.valid):
+        raise _Refusal(Outcome.INVALID, messages.BROKEN_SIGNATURE)
+    return {"timestamp": stamp.timestamp, "timestamp_trusted": bool(stamp.trusted)}
 
 
 def _check_cms_shape(
@@ -339,7 +354,7 @@ def _check_payload_signer(qr: QrVerdict, certificate: x509.Certificate) -> None:
 
 def _verify_pdf_signatures(
     data: bytes, now: dt.datetime, anchors: _Anchors
-) -> tuple[QrVerdict, str]:
+) -> tuple[QrVerdict, str, dict[str, Any]]:
     """Everything that needs no database; returns the verified QR verdict and its payload."""
     if not isinstance(data, bytes | bytearray) or not 0 < len(data) <= MAX_PDF_BYTES:
         raise _Refusal(Outcome.INVALID, messages.NOT_PDF)
@@ -355,6 +370,7 @@ def _verify_pdf_signatures(
     status = _pyhanko_status(signature, anchors)
     certificate = _signer_certificate(status)
     _check_cms_shape(signature, certificate, anchors)
+    timestamp = _timestamp(signature, status)
     payload = embedded_payload(reader)
     if payload is None:
         raise _Refusal(Outcome.INVALID, messages.MISSING_PAYLOAD)
@@ -364,7 +380,7 @@ def _verify_pdf_signatures(
     if qr.content is None:
         raise _Refusal(Outcome.INVALID, qr.reason)
     _check_payload_signer(qr, certificate)
-    return qr, payload
+    return qr, payload, timestamp
 
 
 def verify_pdf(
@@ -378,9 +394,14 @@ def verify_pdf(
     """Verify an issued PDF: its PAdES signature, its embedded QR payload and the register (or,
     offline, ``status_list``). With ``trust`` only the root and keys of that trust list count."""
     try:
-        qr, payload = _verify_pdf_signatures(data, now or timezone.now(), _anchors(trust))
+        qr, payload, timestamp = _verify_pdf_signatures(
+            data, now or timezone.now(), _anchors(trust)
+        )
     except _Refusal as refusal:
         return _verdict(refusal.outcome, refusal.reason)
     except Exception:  # whatever the bytes, the answer is a verdict
         return _verdict(Outcome.INVALID, messages.NOT_PDF)
-    return _from_qr(qr, payload, register, status_list)
+    verdict = _from_qr(qr, payload, register, status_list)
+    if timestamp and verdict.claims is not None:
+        verdict.details.update(timestamp)
+    return verdict
