@@ -4,12 +4,15 @@
 
 * protected header: ``{1: -7 (ES256), 4: kid}``, kid = the 8 bytes of the signer's key id;
 * unprotected header: ``{}`` (nothing unsigned is accepted);
-* payload: a CWT ``{1: iss, 6: iat, 4: exp (if the document expires), 65535: status,
+* payload: a CWT ``{1: iss, 6: iat, 4: exp (if the document expires), -261: status,
   -260: {"n": number, "t": doc_type, "c": {claim name: value}}}``, where ``status`` is the
-  document's place in the revocation status list, in the form of the IETF Token Status List's
-  CWT claim: ``{"status_list": {"idx": position, "uri": list id}}`` (the list itself is a W3C
-  Bitstring Status List, see ``status_list.py``). It is signed at issue, so an offline verifier
-  finds the document's bit from the QR alone;
+  document's place in a revocation status list (a W3C Bitstring Status List, see
+  ``status_list.py``): ``position`` alone for the platform's list,
+  ``urn:kagazsyz:status-list:revocation``, or ``[position, name]`` for the list
+  ``urn:kagazsyz:status-list:<name>``. It is signed at issue, so an offline verifier finds the
+  document's bit from the QR alone. (The IETF Token Status List's CWT claim, ``65535: {"status_list": {"idx", "uri"}}``,
+  says the same in about 45 more bytes, which the QR cannot spare: the longest document types
+  would need version 16. The SD-JWT form of a document, which has no such limit, uses it.)
 * signature: ECDSA P-256 / SHA-256 over ``["Signature1", protected, b"", payload]``, raw r||s.
 
 :func:`decode_qr` never raises: whatever the input, it returns a :class:`QrVerdict`.
@@ -45,7 +48,9 @@ SIGN1_TAG = 18
 HEADER_ALG, HEADER_KID = 1, 4
 ES256 = -7
 CWT_ISS, CWT_EXP, CWT_IAT = 1, 4, 6
-CWT_STATUS = 65535  # "status", draft-ietf-oauth-status-list
+STATUS_KEY = -261  # [position, list name], see the module docstring
+STATUS_LIST_PREFIX = "urn:kagazsyz:status-list:"
+DEFAULT_STATUS_LIST = STATUS_LIST_PREFIX + "revocation"  # implied when the QR names no list
 CLAIMS_KEY = -260
 KID_BYTES = 8
 COORDINATE_BYTES = 32
@@ -127,7 +132,11 @@ def _cwt(
     if expires_at is not None:
         cwt[CWT_EXP] = _timestamp(expires_at)
     if status is not None:
-        cwt[CWT_STATUS] = {"status_list": {"idx": status.index, "uri": status.uri}}
+        if not status.uri.startswith(STATUS_LIST_PREFIX):
+            raise ValueError(f"a status list id starts with {STATUS_LIST_PREFIX}")
+        name = status.uri[len(STATUS_LIST_PREFIX) :]
+        default = status.uri == DEFAULT_STATUS_LIST
+        cwt[STATUS_KEY] = status.index if default else [status.index, name]
     cwt[CLAIMS_KEY] = {"n": number, "t": doc_type, "c": dict(claims)}
     return cwt
 
@@ -284,15 +293,15 @@ def _document_part(value: object) -> tuple[str, str, dict[str, Any]]:
 
 
 def _status(value: object) -> StatusReference:
-    if not isinstance(value, Mapping) or set(value) != {"status_list"}:
+    if type(value) is int:
+        index, uri = value, DEFAULT_STATUS_LIST
+    elif isinstance(value, list | tuple) and len(value) == 2:
+        index, uri = _integer(value[0]), STATUS_LIST_PREFIX + _text(value[1])
+    else:
         raise _invalid()
-    reference = value["status_list"]
-    if not isinstance(reference, Mapping) or set(reference) != {"idx", "uri"}:
-        raise _invalid()
-    index = _integer(reference["idx"])
     if index < 0:
         raise _invalid()
-    return StatusReference(index, _text(reference["uri"]))
+    return StatusReference(index, uri)
 
 
 def _content(payload: bytes, key_id: str) -> QrContent:
@@ -300,12 +309,12 @@ def _content(payload: bytes, key_id: str) -> QrContent:
     if not isinstance(cwt, Mapping):
         raise _invalid()
     keys = set(cwt)
-    allowed = {CWT_ISS, CWT_IAT, CWT_EXP, CWT_STATUS, CLAIMS_KEY}
+    allowed = {CWT_ISS, CWT_IAT, CWT_EXP, STATUS_KEY, CLAIMS_KEY}
     if not {CWT_ISS, CWT_IAT, CLAIMS_KEY} <= keys <= allowed:
         raise _invalid()
     number, doc_type, claims = _document_part(cwt[CLAIMS_KEY])
     expires_at = _moment(cwt[CWT_EXP]) if CWT_EXP in cwt else None
-    status = _status(cwt[CWT_STATUS]) if CWT_STATUS in cwt else None
+    status = _status(cwt[STATUS_KEY]) if STATUS_KEY in cwt else None
     return QrContent(
         issuer=_text(cwt[CWT_ISS]),
         number=number,

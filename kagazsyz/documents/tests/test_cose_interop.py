@@ -73,9 +73,7 @@ def test_cose_js_verifies_what_we_sign() -> None:
     payload = cbor2.loads(bytes.fromhex(answer["payload"]))
     assert payload[1] == "MVD"
     assert payload[-260]["c"]["full_name"] == CLAIMS[0]["value"]
-    assert payload[65535] == {
-        "status_list": {"idx": 4242, "uri": "urn:kagazsyz:status-list:revocation"}
-    }
+    assert payload[-261] == 4242  # the platform's own list is implied
     # a flipped bit in the signature: cose-js refuses it too
     broken = message[:-1] + bytes([message[-1] ^ 1])
     code, answer = _node({"op": "verify", "message": broken.hex(), "x": x, "y": y})
