@@ -119,3 +119,8 @@ REVOKED_BY_LIST = Message(
     ru="Документ отозван (по последнему загруженному списку статусов).",
     en="The document has been revoked (according to the last downloaded status list).",
 )
+ENGLISH_COPY_UNAVAILABLE = Message(
+    ky="Англисче нускасын түзүүгө болбойт: мекеменин кол коюу ачкычы алмаштырылган.",
+    ru="Копию на английском создать нельзя: ключ подписи ведомства сменился.",
+    en="An English copy cannot be made: the agency's signing key has changed since issue.",
+)

@@ -234,3 +234,30 @@ def document_verification_record(*, verdict: Verdict, channel: str) -> Verdict:
                 },
             )
     return verdict
+
+
+def document_pdf_with_english(document: Document) -> bytes:
+    """The same document with English beside Kyrgyz and Russian, made and signed on request.
+
+    It carries the very QR payload of the original (same number, claims and signature), so it
+    verifies exactly like it; the PDF must be signed by the key that signed that payload, which
+    is possible only while that key is the agency's current one."""
+    from kagazsyz.catalog.loader import get_catalog
+
+    signer = signing_key_for(document.agency_code)
+    if signer.key_id != document.key_id:
+        raise DomainError("english_copy_unavailable", messages.ENGLISH_COPY_UNAVAILABLE, status=409)
+    agency = get_catalog().agencies.get(document.agency_code)
+    content = PdfContent(
+        number=document.number,
+        titles=document.titles,
+        agency_names=agency.names.model_dump() if agency is not None else {},
+        holder_name=document.holder.full_name,
+        holder_id=document.holder.personal_number,
+        issued_at=document.issued_at,
+        valid_until=document.valid_until,
+        claims=document.claims,
+        qr_payload=document.qr_payload,
+        english=True,
+    )
+    return sign_pdf(render_pdf(content), signer=signer, qr_payload=document.qr_payload)

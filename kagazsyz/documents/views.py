@@ -17,6 +17,7 @@ from kagazsyz.core.errors import DomainError
 from kagazsyz.documents.models import Document
 from kagazsyz.documents.sd_jwt import DERIVED_LABELS, disclosable_claims, sd_jwt_present
 from kagazsyz.documents.selectors import document_get_for_holder, verifications_for_document
+from kagazsyz.documents.services import document_pdf_with_english
 from kagazsyz.web.access import citizen_required
 
 YES_NO = {
@@ -43,6 +44,15 @@ def _choices(document: Document, language: str) -> list[dict[str, str]]:
     ]
 
 
+def _holder_document(request: HttpRequest, document_id: uuid.UUID) -> Document:
+    user = request.user
+    assert isinstance(user, User)
+    try:
+        return document_get_for_holder(holder=user, document_id=document_id)
+    except DomainError:
+        raise Http404 from None
+
+
 def _qr_svg(text: str) -> str | None:
     if len(text) > QR_LIMIT:
         return None
@@ -52,12 +62,7 @@ def _qr_svg(text: str) -> str | None:
 @citizen_required
 @require_http_methods(["GET", "POST"])
 def document_detail(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
-    user = request.user
-    assert isinstance(user, User)
-    try:
-        document = document_get_for_holder(holder=user, document_id=document_id)
-    except DomainError:
-        raise Http404 from None
+    document = _holder_document(request, document_id)
     language = (translation.get_language() or "ky")[:2]
     choices = _choices(document, language)
     presentation, chosen, error = None, "", False
@@ -77,3 +82,18 @@ def document_detail(request: HttpRequest, document_id: uuid.UUID) -> HttpRespons
         "verifications": verifications_for_document(document=document),
     }
     return render(request, "documents/detail.html", context, status=400 if error else 200)
+
+
+@citizen_required
+@require_http_methods(["GET"])
+def document_pdf_english(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
+    """The document with English added, made and signed now; it verifies like the original."""
+    document = _holder_document(request, document_id)
+    try:
+        pdf = document_pdf_with_english(document)
+    except DomainError as error:
+        message = error.localized((translation.get_language() or "ky")[:2])
+        return HttpResponse(message, status=error.status, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.number}-en.pdf"'
+    return response

@@ -17,6 +17,7 @@ from django.test import Client
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jwcrypto.jwk import JWK
+from pypdf import PdfReader
 from sd_jwt.common import SDObj
 from sd_jwt.issuer import SDJWTIssuer
 from sd_jwt.verifier import SDJWTVerifier
@@ -43,6 +44,7 @@ from kagazsyz.documents.tests.conftest import (
     TITLES,
 )
 from kagazsyz.documents.trust_list import read_trust_list, trust_list_jws
+from kagazsyz.documents.verification import verify_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -256,3 +258,40 @@ def test_command_verifies_a_presentation_offline(document: Document, tmp_path: P
     assert out.getvalue().splitlines()[0] == "VALID"
     assert f"{DERIVED_AGE}: " in out.getvalue()
     assert "full_name" not in out.getvalue()
+
+
+def test_english_copy_on_request_verifies_like_the_original(
+    client: Client, holder: User, tmp_path: Path, settings: Any
+) -> None:
+    original_dir = settings.KEYS_DIR
+    keys.reset_cache()
+    settings.KEYS_DIR = tmp_path / "keys"  # the rotation below must not touch other tests' keys
+    try:
+        document = document_issue(
+            holder=holder,
+            source_ref="application-1",
+            agency_code="MVD",
+            agency_names=AGENCY_NAMES,
+            doc_type=DOC_TYPE,
+            titles=TITLES,
+            claims=CLAIMS,
+            validity_days=90,
+        )
+        client.force_login(holder)
+        response = client.get(f"/documents/{document.pk}/pdf/en/")
+        assert response.status_code == 200
+        english = response.content
+        assert english != bytes(document.pdf)
+        verdict = verify_pdf(english)
+        assert verdict.verdict == "VALID"
+        assert verdict.document_number == document.number
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(english)).pages)
+        assert "Certificate of (no) criminal record" in text and "Valid until" in text
+        original = bytes(document.pdf)
+        original_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(original)).pages)
+        assert "Valid until" not in original_text  # English only on request
+        keys.rotate_agency_key("MVD")  # the payload's key cannot sign any more
+        assert client.get(f"/documents/{document.pk}/pdf/en/").status_code == 409
+    finally:
+        settings.KEYS_DIR = original_dir
+        keys.reset_cache()
