@@ -354,7 +354,7 @@ def _qr_image(payload: str) -> io.BytesIO:
     The mask is fixed: segno otherwise scores all eight masks (ISO 18004's penalty rules),
     which took three quarters of the QR's time (~15-25 ms a document). Any mask is valid; the
     scoring only avoids patterns that can trouble poor readers, and the read-back test decodes
-    the rendered page at 100 dpi with this mask."""
+    the rendered page at 150 and 300 dpi with this mask."""
     code = segno.make(payload, error="m", micro=False, mask=QR_MASK)
     image = io.BytesIO()
     code.save(image, kind="png", scale=4, border=0)

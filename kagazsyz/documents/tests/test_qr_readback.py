@@ -50,7 +50,7 @@ def _read_qr(image: Image.Image) -> list[str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("dpi", [100, 200])
+@pytest.mark.parametrize("dpi", [150, 300])
 def test_qr_read_from_the_rendered_page_verifies(tmp_path: Path, dpi: int) -> None:
     holder = User.objects.create_user(personal_number=HOLDER_PIN, full_name=HOLDER_NAME)
     document = document_issue(
