@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import segno
 import zxingcpp
 from PIL import Image
 
@@ -21,6 +22,7 @@ from kagazsyz.documents.tests.conftest import (
     HOLDER_NAME,
     HOLDER_PIN,
     TITLES,
+    make_document,
 )
 from kagazsyz.documents.verification import verify_qr
 
@@ -72,3 +74,26 @@ def test_qr_read_from_the_rendered_page_verifies(tmp_path: Path, dpi: int) -> No
     # a character changed after reading: the same decoder path gives a verdict, never VALID
     altered = texts[0][:-3] + ("0" if texts[0][-3] != "0" else "1") + texts[0][-2:]
     assert verify_qr(altered).verdict == "INVALID"
+
+
+def test_a_large_qr_is_read_back_too(tmp_path: Path) -> None:
+    """A payload near the version-15 limit, printed at the same 46 mm, at 150 dpi."""
+    claims = [
+        *CLAIMS,
+        {
+            "name": "address",
+            "labels": {"ky": "Дареги", "ru": "Адрес"},
+            "value": "Бишкек ш., Чүй пр., 265-14",
+        },
+        {
+            "name": "activity",
+            "labels": {"ky": "Иши", "ru": "Деятельность"},
+            "value": "Чекене соода, Ош базары",
+        },
+    ]
+    made = make_document(claims=claims)
+    version = segno.make(made.payload, error="m", micro=False).version
+    assert isinstance(version, int) and version >= 12, version
+    texts = _read_qr(_page_image(made.pdf, tmp_path, 150))
+    assert texts == [made.payload]
+    assert verify_qr(texts[0], register=False).verdict == "VALID"
