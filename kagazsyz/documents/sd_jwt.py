@@ -43,7 +43,7 @@ from kagazsyz.core.errors import Message
 from kagazsyz.documents import messages
 from kagazsyz.documents.keys import Signer, TrustedKey, signing_key_for, trust_list
 from kagazsyz.documents.models import Document
-from kagazsyz.documents.status_list import STATUS_LIST_ID, StatusList
+from kagazsyz.documents.status_list import STATUS_LIST_ID, StatusList, status_index_assign
 from kagazsyz.documents.trust_list import TrustList
 from kagazsyz.documents.verification import Outcome, Verdict, verify_qr
 
@@ -128,8 +128,9 @@ def sd_jwt_issue(document: Document, *, now: dt.datetime | None = None) -> tuple
     }
     if document.valid_until is not None:
         payload["exp"] = int(document.valid_until.timestamp())
-    if document.status_index is not None:
-        payload["status"] = {"status_list": {"idx": document.status_index, "uri": STATUS_LIST_ID}}
+    # a document issued before positions were signed gets one now, so revocation reaches the proof
+    index = status_index_assign(document)
+    payload["status"] = {"status_list": {"idx": index, "uri": STATUS_LIST_ID}}
     header = {"alg": "ES256", "typ": TYP, "kid": signer.key_id}
     return _sign_jwt(header, payload, signer), disclosures
 

@@ -295,3 +295,13 @@ def test_english_copy_on_request_verifies_like_the_original(
     finally:
         settings.KEYS_DIR = original_dir
         keys.reset_cache()
+
+
+def test_a_document_issued_before_positions_gets_one_for_its_proof(document: Document) -> None:
+    Document.objects.filter(pk=document.pk).update(status_index=None)
+    document.refresh_from_db()
+    presentation = sd_jwt_present(document, ["purpose"])
+    document.refresh_from_db()
+    assert document.status_index is not None
+    document_revoke(document=document, reason="mistake", actor="test")
+    assert verify_sd_jwt(presentation).verdict == "REVOKED"
