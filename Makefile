@@ -8,7 +8,7 @@ PORT ?= 8000
 REGISTRIES_PORT ?= 8100
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install demo demo-setup serve test lint typecheck bench messages lock clean
+.PHONY: install demo demo-setup serve test cose-interop lint typecheck bench messages lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,8 +39,15 @@ lint: install
 typecheck: install
 	$(BIN)/mypy kagazsyz tools bench
 
+# The second COSE implementation (cose-js) for the interoperability test, when Node is present.
+cose-interop:
+	@if command -v npm >/dev/null 2>&1; then \
+	  test -d tools/cose-interop/node_modules/cose-js || \
+	  npm ci --prefix tools/cose-interop --no-audit --no-fund --loglevel=error >/dev/null; \
+	else echo "npm not found: the COSE interoperability test will be skipped"; fi
+
 ## make test: lint, types, and the whole suite on SQLite and (when reachable) PostgreSQL.
-test: lint typecheck
+test: lint typecheck cose-interop
 	$(BIN)/python tools/run_tests.py
 
 bench: install

@@ -141,6 +141,9 @@ def main() -> None:
     from bench.ledger import ledger_benchmark
 
     rows += ledger_benchmark()
+    from bench.documents import documents_benchmark
+
+    rows += documents_benchmark()
     from bench.notifications import notifications_benchmark
 
     rows += notifications_benchmark()

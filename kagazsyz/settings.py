@@ -37,6 +37,8 @@ SANDBOX_LOGIN = not PRODUCTION and env_bool("SANDBOX_LOGIN", default=True)
 
 VAR_DIR = env_path("KAGAZSYZ_VAR", PROJECT_DIR / "var")
 KEYS_DIR = env_path("KAGAZSYZ_KEYS_DIR", VAR_DIR / "keys")
+# An RFC 3161 time-stamp authority: when set, issued PDFs are PAdES B-T instead of B-B.
+DOCUMENTS_TSA_URL = env_str("KAGAZSYZ_TSA_URL", "")
 if not PRODUCTION:
     # The demo keeps its SQLite file and keys here; a fresh clone has no such folder yet.
     VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("api/", include("kagazsyz.api.urls")),
+    path("", include("kagazsyz.documents.urls")),
     path("", include("kagazsyz.notifications.urls")),
     path("", include("kagazsyz.payments.urls")),
     path("", include("kagazsyz.journeys.urls")),

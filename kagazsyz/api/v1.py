@@ -31,9 +31,10 @@ from kagazsyz.applications.selectors import application_get_for_citizen, applica
 from kagazsyz.applications.services import application_submit, service_or_error
 from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.core.errors import DomainError, Message
+from kagazsyz.documents.sd_jwt import verify_text
 from kagazsyz.documents.selectors import document_get_for_holder, documents_for_holder
 from kagazsyz.documents.services import document_verification_record
-from kagazsyz.documents.verification import verify_pdf, verify_qr
+from kagazsyz.documents.verification import verify_pdf
 from kagazsyz.ledger.tree import (
     consistency_proof,
     entries,
@@ -413,7 +414,10 @@ VERIFY_BODY = {
                 }
             },
             "application/json": {
-                "schema": {"type": "object", "properties": {"qr": {"type": "string"}}}
+                "schema": {
+                    "type": "object",
+                    "properties": {"qr": {"type": "string"}, "sd_jwt": {"type": "string"}},
+                }
             },
         }
     }
@@ -428,7 +432,8 @@ VERIFY_BODY = {
     openapi_extra=VERIFY_BODY,
 )
 def verify(request: HttpRequest) -> Any:
-    """Verify a document: a PDF (multipart field ``file``) or the QR text (``{"qr": "KG1:…"}``)."""
+    """Verify a document: a PDF (multipart field ``file``), the QR text (``{"qr": "KG1:…"}``) or
+    a holder's selective disclosure (``{"sd_jwt": "<JWT>~<disclosure>~"}``)."""
     upload = request.FILES.get("file")
     if upload is not None:
         verdict = document_verification_record(
@@ -439,7 +444,7 @@ def verify(request: HttpRequest) -> Any:
     if qr_text is None:
         raise DomainError("nothing_to_verify", NO_VERIFY_INPUT, status=400)
     return schemas.verdict_out(
-        document_verification_record(verdict=verify_qr(qr_text), channel="api")
+        document_verification_record(verdict=verify_text(qr_text), channel="api")
     )
 
 
@@ -450,5 +455,7 @@ def _qr_from_body(request: HttpRequest) -> str | None:
         body = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError):
         return None
-    value = body.get("qr") if isinstance(body, dict) else None
+    if not isinstance(body, dict):
+        return None
+    value = body.get("qr", body.get("sd_jwt"))  # a QR's text or an SD-JWT presentation
     return value if isinstance(value, str) else None

@@ -1,8 +1,16 @@
 """The local PKI that signs issued documents: a root CA and one issuing key per agency.
 
 Files live under ``settings.KEYS_DIR`` as PEM: ``root-ca.key.pem`` / ``root-ca.cert.pem`` and
-``agency-<CODE>.key.pem`` / ``agency-<CODE>.cert.pem``. They are made at first use, never
-overwritten, and loaded once per process. Creation holds an exclusive lock on
+``agency-<CODE>.key.pem`` / ``agency-<CODE>.cert.pem`` (the agency's current key). They are made at
+first use and loaded once per process (again when the directory changes).
+
+**Rotation** (:func:`rotate_agency_key`, ``kagazsyz keys rotate AGENCY``) keeps the old
+certificate as ``agency-<CODE>-<KID>.cert.pem``, deletes the old private key and makes a new
+current pair: documents signed with the old key keep verifying, because its certificate still
+chains to the root and stays on the trust list. **Key revocation** (:func:`revoke_key`,
+``kagazsyz keys revoke KID REASON``) is recorded in ``revoked-keys.json``; a revoked key stays on
+the trust list marked ``revoked`` (so a verifier can say why), and every document it signed
+verifies INVALID ("signing key revoked"). Revoking the current key rotates it first. Creation holds an exclusive lock on
 ``KEYS_DIR/.lock`` and publishes each file by ``os.replace`` of a finished temporary file, so two
 processes starting together end up with the same keys and nobody reads half a file.
 
@@ -15,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import hashlib
+import json
 import os
 import re
 import threading
@@ -35,6 +44,7 @@ from kagazsyz.core.files import write_atomic
 
 AGENCY_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,15}$")
 ROOT_STEM = "root-ca"
+REVOKED_FILE = "revoked-keys.json"
 ROOT_VALIDITY = dt.timedelta(days=20 * 365)
 AGENCY_VALIDITY = dt.timedelta(days=10 * 365)
 BACKDATE = dt.timedelta(days=1)  # tolerate clocks a little behind the one that made the key
@@ -75,6 +85,8 @@ class TrustedKey:
     agency_code: str
     public_key: ec.EllipticCurvePublicKey
     certificate: x509.Certificate
+    revoked_at: dt.datetime | None = None  # documents it signed are no longer valid
+    revocation_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -291,7 +303,10 @@ def _root_pair() -> _Pair:
 
 def _agency_pair(agency_code: str, root: _Pair) -> _Pair:
     stem = f"agency-{agency_code}"
-    pair = _load_pair(stem)
+    try:
+        pair = _load_pair(stem)
+    except KeyStoreError:  # a rotation is replacing the pair: it holds the lock meanwhile
+        pair = None
     if pair is None:
         with _creation_lock():
             pair = _create_pair(stem, lambda key: _agency_certificate_for(agency_code, key, root))
@@ -303,7 +318,7 @@ def _agency_pair(agency_code: str, root: _Pair) -> _Pair:
 # --- the per-process cache --------------------------------------------------------------------
 
 _lock = threading.Lock()
-_signing_keys: dict[tuple[str, str], AgencyKey] = {}
+_signing_keys: dict[tuple[str, str], tuple[int, AgencyKey]] = {}
 _trust_states: dict[str, _TrustState] = {}
 
 
@@ -329,25 +344,76 @@ def ensure_keys(agency_codes: Iterable[str]) -> list[AgencyKey]:
 
 
 def signing_key_for(agency_code: str) -> AgencyKey:
-    """The agency's signing key, made at first use and then cached for the process."""
+    """The agency's current signing key, made at first use and then cached for the process until
+    the key directory changes (a rotation in another process shows up at the next document)."""
     cache_key = (str(_keys_dir()), _check_code(agency_code))
-    found = _signing_keys.get(cache_key)
-    if found is not None:
-        return found
+    stamp = _directory_stamp()
+    cached = _signing_keys.get(cache_key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
     with _lock:
-        found = _signing_keys.get(cache_key)
-        if found is None:
-            root = _root_pair()
-            pair = _agency_pair(agency_code, root)
-            found = AgencyKey(
-                agency_code=agency_code,
-                key=pair.key,
-                certificate=pair.certificate,
-                root=root.certificate,
-                key_id=key_id_of(pair.key.public_key()),
-            )
-            _signing_keys[cache_key] = found
+        root = _root_pair()
+        pair = _agency_pair(agency_code, root)
+        found = AgencyKey(
+            agency_code=agency_code,
+            key=pair.key,
+            certificate=pair.certificate,
+            root=root.certificate,
+            key_id=key_id_of(pair.key.public_key()),
+        )
+        _signing_keys[cache_key] = (stamp, found)
     return found
+
+
+def rotate_agency_key(agency_code: str) -> tuple[str | None, AgencyKey]:
+    """Give the agency a new signing key; return the old key id (None if it had none) and the
+    new key. The old certificate stays (as ``agency-<CODE>-<KID>.cert.pem``) so that documents
+    it signed keep verifying; its private key is deleted, since it will never sign again."""
+    code = _check_code(agency_code)
+    stem = f"agency-{code}"
+    key_path, cert_path = _paths(stem)
+    with _lock:
+        root = _root_pair()
+        with _creation_lock():
+            old = _load_pair(stem)
+            old_kid = None
+            if old is not None:
+                old_kid = key_id_of(old.key.public_key())
+                archived = _keys_dir() / f"{stem}-{old_kid}.cert.pem"
+                _write_certificate(archived, old.certificate)
+            key = ec.generate_private_key(ec.SECP256R1())
+            _write_certificate(cert_path, _agency_certificate_for(code, key, root))
+            _write_key(key_path, key)  # readers that see the new cert and old key retry (lock)
+        _signing_keys.pop((str(_keys_dir()), code), None)
+    return old_kid, signing_key_for(code)
+
+
+def _revocations() -> dict[str, dict[str, str]]:
+    try:
+        data = json.loads((_keys_dir() / REVOKED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def revoke_key(key_id: str, reason: str, *, now: dt.datetime | None = None) -> TrustedKey:
+    """Record that ``key_id`` must no longer be believed; documents it signed become INVALID.
+    The agency's current key is rotated first, so issuing goes on with a fresh key."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("a key revocation needs a reason")
+    key = trust_list().get(key_id)
+    if key is None:
+        raise KeyError(key_id)
+    if signing_key_for(key.agency_code).key_id == key_id:
+        rotate_agency_key(key.agency_code)
+    moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    with _creation_lock():
+        revoked = _revocations()
+        revoked.setdefault(key_id, {"at": moment.isoformat(), "reason": reason[:500]})
+        payload = json.dumps(revoked, sort_keys=True, indent=1, ensure_ascii=False)
+        write_atomic(_keys_dir() / REVOKED_FILE, payload.encode(), mode=0o644)
+    return trust_list()[key_id]
 
 
 @dataclass(frozen=True)
@@ -364,8 +430,22 @@ def _read_root() -> x509.Certificate | None:
         return None
 
 
+def _revocation_of(
+    key_id: str, revoked: dict[str, dict[str, str]]
+) -> tuple[dt.datetime | None, str]:
+    entry = revoked.get(key_id)
+    if not isinstance(entry, dict):
+        return None, ""
+    try:
+        moment = dt.datetime.fromisoformat(str(entry.get("at")))
+    except ValueError:
+        moment = dt.datetime.fromtimestamp(0, dt.UTC)  # recorded but unreadable: still revoked
+    return moment, str(entry.get("reason", ""))
+
+
 def _scan_trusted(root: x509.Certificate) -> dict[str, TrustedKey]:
     trusted: dict[str, TrustedKey] = {}
+    revoked = _revocations()
     for cert_path in sorted(_keys_dir().glob("agency-*.cert.pem")):
         try:
             certificate = _load_certificate(cert_path)
@@ -377,7 +457,8 @@ def _scan_trusted(root: x509.Certificate) -> dict[str, TrustedKey]:
             continue
         if _issued_by(certificate, root):
             kid = key_id_of(public_key)
-            trusted[kid] = TrustedKey(kid, code, public_key, certificate)
+            revoked_at, reason = _revocation_of(kid, revoked)
+            trusted[kid] = TrustedKey(kid, code, public_key, certificate, revoked_at, reason)
     return trusted
 
 

@@ -109,3 +109,18 @@ REASON_REQUIRED = Message(
     ru="Укажите причину отзыва.",
     en="Give the reason for the revocation.",
 )
+KEY_REVOKED = Message(
+    ky="Документ кол коюлган ачкыч жокко чыгарылган: документ жараксыз.",
+    ru="Ключ, которым подписан документ, отозван: документ недействителен.",
+    en="The key that signed the document has been revoked: the document is not valid.",
+)
+REVOKED_BY_LIST = Message(
+    ky="Документ жокко чыгарылган (акыркы жүктөлгөн статус тизмеси боюнча).",
+    ru="Документ отозван (по последнему загруженному списку статусов).",
+    en="The document has been revoked (according to the last downloaded status list).",
+)
+ENGLISH_COPY_UNAVAILABLE = Message(
+    ky="Англисче нускасын түзүүгө болбойт: мекеменин кол коюу ачкычы алмаштырылган.",
+    ru="Копию на английском создать нельзя: ключ подписи ведомства сменился.",
+    en="An English copy cannot be made: the agency's signing key has changed since issue.",
+)

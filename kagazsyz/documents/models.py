@@ -29,3 +29,22 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class Verification(models.Model):
+    """One online verification of a document, so its holder can see when it was checked.
+
+    Nothing about the verifier is kept: no user, address, device or place; only when, through
+    which channel, what the answer was, and whether a selective disclosure was shown."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="verifications")
+    at = models.DateTimeField()
+    channel = models.CharField(max_length=16)  # "web" or "api"
+    verdict = models.CharField(max_length=16)
+    selective = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["document", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.at:%Y-%m-%d %H:%M} {self.channel}"

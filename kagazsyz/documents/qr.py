@@ -4,8 +4,15 @@
 
 * protected header: ``{1: -7 (ES256), 4: kid}``, kid = the 8 bytes of the signer's key id;
 * unprotected header: ``{}`` (nothing unsigned is accepted);
-* payload: a CWT ``{1: iss, 6: iat, 4: exp (if the document expires), -260: {"n": number,
-  "t": doc_type, "c": {claim name: value}}}``;
+* payload: a CWT ``{1: iss, 6: iat, 4: exp (if the document expires), -261: status,
+  -260: {"n": number, "t": doc_type, "c": {claim name: value}}}``, where ``status`` is the
+  document's place in a revocation status list (a W3C Bitstring Status List, see
+  ``status_list.py``): ``position`` alone for the platform's list,
+  ``urn:kagazsyz:status-list:revocation``, or ``[position, name]`` for the list
+  ``urn:kagazsyz:status-list:<name>``. It is signed at issue, so an offline verifier finds the
+  document's bit from the QR alone. (The IETF Token Status List's CWT claim, ``65535: {"status_list": {"idx", "uri"}}``,
+  says the same in about 45 more bytes, which the QR cannot spare: the longest document types
+  would need version 16. The SD-JWT form of a document, which has no such limit, uses it.)
 * signature: ECDSA P-256 / SHA-256 over ``["Signature1", protected, b"", payload]``, raw r||s.
 
 :func:`decode_qr` never raises: whatever the input, it returns a :class:`QrVerdict`.
@@ -41,6 +48,9 @@ SIGN1_TAG = 18
 HEADER_ALG, HEADER_KID = 1, 4
 ES256 = -7
 CWT_ISS, CWT_EXP, CWT_IAT = 1, 4, 6
+STATUS_KEY = -261  # [position, list name], see the module docstring
+STATUS_LIST_PREFIX = "urn:kagazsyz:status-list:"
+DEFAULT_STATUS_LIST = STATUS_LIST_PREFIX + "revocation"  # implied when the QR names no list
 CLAIMS_KEY = -260
 KID_BYTES = 8
 COORDINATE_BYTES = 32
@@ -68,6 +78,16 @@ class QrContent:
     expires_at: dt.datetime | None
     claims: dict[str, Any]
     key_id: str
+    status_index: int | None = None  # the document's bit in the status list named by status_uri
+    status_uri: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusReference:
+    """Where a document's revocation bit is: position ``index`` in the list ``uri``."""
+
+    index: int
+    uri: str
 
 
 @dataclass(frozen=True)
@@ -106,10 +126,17 @@ def _cwt(
     claims: Mapping[str, Any],
     issued_at: dt.datetime,
     expires_at: dt.datetime | None,
+    status: StatusReference | None,
 ) -> dict[int, Any]:
     cwt: dict[int, Any] = {CWT_ISS: issuer, CWT_IAT: _timestamp(issued_at)}
     if expires_at is not None:
         cwt[CWT_EXP] = _timestamp(expires_at)
+    if status is not None:
+        if not status.uri.startswith(STATUS_LIST_PREFIX):
+            raise ValueError(f"a status list id starts with {STATUS_LIST_PREFIX}")
+        name = status.uri[len(STATUS_LIST_PREFIX) :]
+        default = status.uri == DEFAULT_STATUS_LIST
+        cwt[STATUS_KEY] = status.index if default else [status.index, name]
     cwt[CLAIMS_KEY] = {"n": number, "t": doc_type, "c": dict(claims)}
     return cwt
 
@@ -132,6 +159,7 @@ def encode_qr(
     claims: Mapping[str, Any],
     issued_at: dt.datetime,
     expires_at: dt.datetime | None,
+    status: StatusReference | None = None,
 ) -> str:
     """Sign the claims and return the QR text (``KG1:...``, Base45: QR alphanumeric mode)."""
     kid = bytes.fromhex(signer.key_id)
@@ -143,6 +171,7 @@ def encode_qr(
         claims=claims,
         issued_at=issued_at,
         expires_at=expires_at,
+        status=status,
     )
     payload = cbor2.dumps(cwt, canonical=True)
     signature = _raw_signature(signer.sign(_sig_structure(protected, payload)))
@@ -263,15 +292,29 @@ def _document_part(value: object) -> tuple[str, str, dict[str, Any]]:
     return _text(value["n"]), _text(value["t"]), dict(claims)
 
 
+def _status(value: object) -> StatusReference:
+    if type(value) is int:
+        index, uri = value, DEFAULT_STATUS_LIST
+    elif isinstance(value, list | tuple) and len(value) == 2:
+        index, uri = _integer(value[0]), STATUS_LIST_PREFIX + _text(value[1])
+    else:
+        raise _invalid()
+    if index < 0:
+        raise _invalid()
+    return StatusReference(index, uri)
+
+
 def _content(payload: bytes, key_id: str) -> QrContent:
     cwt = _cbor(payload)
     if not isinstance(cwt, Mapping):
         raise _invalid()
     keys = set(cwt)
-    if not {CWT_ISS, CWT_IAT, CLAIMS_KEY} <= keys <= {CWT_ISS, CWT_IAT, CWT_EXP, CLAIMS_KEY}:
+    allowed = {CWT_ISS, CWT_IAT, CWT_EXP, STATUS_KEY, CLAIMS_KEY}
+    if not {CWT_ISS, CWT_IAT, CLAIMS_KEY} <= keys <= allowed:
         raise _invalid()
     number, doc_type, claims = _document_part(cwt[CLAIMS_KEY])
     expires_at = _moment(cwt[CWT_EXP]) if CWT_EXP in cwt else None
+    status = _status(cwt[STATUS_KEY]) if STATUS_KEY in cwt else None
     return QrContent(
         issuer=_text(cwt[CWT_ISS]),
         number=number,
@@ -280,6 +323,8 @@ def _content(payload: bytes, key_id: str) -> QrContent:
         expires_at=expires_at,
         claims=claims,
         key_id=key_id,
+        status_index=status.index if status is not None else None,
+        status_uri=status.uri if status is not None else None,
     )
 
 
@@ -303,6 +348,8 @@ def _verify(text: object, trusted: Mapping[str, TrustedKey], now: dt.datetime) -
     content = _content(payload, key_id)
     if content.issuer != key.agency_code:
         return QrVerdict(QrStatus.INVALID, messages.WRONG_ISSUER, None, key_id)
+    if key.revoked_at is not None:
+        return QrVerdict(QrStatus.INVALID, messages.KEY_REVOKED, None, key_id)
     return _timed(content, now)
 
 

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from kagazsyz.accounts.models import User
 from kagazsyz.core.errors import NotFound
 from kagazsyz.documents.messages import DOCUMENT_NOT_FOUND
-from kagazsyz.documents.models import Document
+from kagazsyz.documents.models import Document, Verification
 
 
 @dataclass(frozen=True)
@@ -67,3 +67,8 @@ def document_get_for_holder(*, holder: User, document_id: uuid.UUID | str) -> Do
     if document is None:
         raise NotFound(DOCUMENT_NOT_FOUND)
     return document
+
+
+def verifications_for_document(*, document: Document, limit: int = 100) -> list[Verification]:
+    """When the document was verified online, newest first (nothing about who verified it)."""
+    return list(document.verifications.order_by("-at", "-pk")[:limit])

@@ -13,17 +13,18 @@ import secrets
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kagazsyz.accounts.models import User
 from kagazsyz.core.errors import DomainError
 from kagazsyz.documents import messages
 from kagazsyz.documents.keys import signing_key_for
-from kagazsyz.documents.models import Document
+from kagazsyz.documents.models import Document, Verification
 from kagazsyz.documents.pdf import PdfContent, render_pdf
-from kagazsyz.documents.qr import encode_qr
+from kagazsyz.documents.qr import StatusReference, encode_qr
 from kagazsyz.documents.signing import sign_pdf
+from kagazsyz.documents.status_list import STATUS_LIST_ID, status_index_draw
 from kagazsyz.documents.verification import Verdict
 from kagazsyz.ledger.services import ledger_append, salted_reference
 
@@ -83,20 +84,56 @@ def document_issue(
     validity_days: int | None,
     now: dt.datetime | None = None,
 ) -> Document:
-    """Issue a signed document: number, QR payload, PDF (PAdES), row and ledger entry."""
+    """Issue a signed document: number, status-list position, QR payload, PDF (PAdES), row and
+    ledger entry. Number and position are drawn at random and signed before the row exists;
+    should another issuer take either meanwhile, the unique indexes refuse the row and the
+    document is made again with a fresh draw."""
     issued_at = (now or timezone.now()).replace(microsecond=0)  # as precise as the QR's iat
     valid_until = _validity(issued_at, validity_days)
     stored_claims = _checked_claims(claims)
+    for attempt in range(NUMBER_ATTEMPTS):
+        try:
+            return _issue_once(
+                holder=holder,
+                source_ref=source_ref,
+                agency_code=agency_code,
+                agency_names=agency_names,
+                doc_type=doc_type,
+                titles=titles,
+                claims=stored_claims,
+                issued_at=issued_at,
+                valid_until=valid_until,
+            )
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _issue_once(
+    *,
+    holder: User,
+    source_ref: str,
+    agency_code: str,
+    agency_names: dict[str, str],
+    doc_type: str,
+    titles: dict[str, str],
+    claims: list[dict[str, Any]],
+    issued_at: dt.datetime,
+    valid_until: dt.datetime | None,
+) -> Document:
     signer = signing_key_for(agency_code)
     number = _unused_number(timezone.localtime(issued_at).year)
+    status_index = status_index_draw()
     qr_payload = encode_qr(
         signer=signer,
         issuer=agency_code,
         number=number,
         doc_type=doc_type,
-        claims={claim["name"]: claim["value"] for claim in stored_claims},
+        claims={claim["name"]: claim["value"] for claim in claims},
         issued_at=issued_at,
         expires_at=valid_until,
+        status=StatusReference(status_index, STATUS_LIST_ID),
     )
     content = PdfContent(
         number=number,
@@ -106,11 +143,11 @@ def document_issue(
         holder_id=holder.personal_number,
         issued_at=issued_at,
         valid_until=valid_until,
-        claims=stored_claims,
+        claims=claims,
         qr_payload=qr_payload,
     )
     pdf = sign_pdf(render_pdf(content), signer=signer, qr_payload=qr_payload)
-    with transaction.atomic():
+    with transaction.atomic():  # a savepoint when the caller has a transaction open
         document = Document.objects.create(
             number=number,
             holder=holder,
@@ -118,12 +155,13 @@ def document_issue(
             doc_type=doc_type,
             agency_code=agency_code,
             titles=dict(titles),
-            claims=stored_claims,
+            claims=claims,
             issued_at=issued_at,
             valid_until=valid_until,
             key_id=signer.key_id,
             qr_payload=qr_payload,
             pdf=pdf,
+            status_index=status_index,
         )
         ledger_append(
             ref=number,
@@ -171,15 +209,55 @@ def document_revoke(*, document: Document, reason: str, actor: str) -> Document:
 def document_verification_record(*, verdict: Verdict, channel: str) -> Verdict:
     """Record an online verification of one of our documents, so its holder can see when it was
     checked. The verifier is not identified: nothing about them is stored."""
-    if verdict.document_number and Document.objects.filter(number=verdict.document_number).exists():
+    number = verdict.document_number or verdict.record_ref
+    document_id = (
+        Document.objects.filter(number=number).values_list("pk", flat=True).first()
+        if number
+        else None
+    )
+    if number and document_id is not None:
         with transaction.atomic():
+            Verification.objects.create(
+                document_id=document_id,
+                at=timezone.now(),
+                channel=channel[:16],
+                verdict=verdict.verdict,
+                selective=bool(verdict.details.get("selective_disclosure")),
+            )
             ledger_append(
-                ref=verdict.document_number,
+                ref=number,
                 kind="document.verified",
                 payload={
-                    "document": verdict.document_number,
+                    "document": number,
                     "verdict": verdict.verdict,
                     "channel": channel,
                 },
             )
     return verdict
+
+
+def document_pdf_with_english(document: Document) -> bytes:
+    """The same document with English beside Kyrgyz and Russian, made and signed on request.
+
+    It carries the very QR payload of the original (same number, claims and signature), so it
+    verifies exactly like it; the PDF must be signed by the key that signed that payload, which
+    is possible only while that key is the agency's current one."""
+    from kagazsyz.catalog.loader import get_catalog
+
+    signer = signing_key_for(document.agency_code)
+    if signer.key_id != document.key_id:
+        raise DomainError("english_copy_unavailable", messages.ENGLISH_COPY_UNAVAILABLE, status=409)
+    agency = get_catalog().agencies.get(document.agency_code)
+    content = PdfContent(
+        number=document.number,
+        titles=document.titles,
+        agency_names=agency.names.model_dump() if agency is not None else {},
+        holder_name=document.holder.full_name,
+        holder_id=document.holder.personal_number,
+        issued_at=document.issued_at,
+        valid_until=document.valid_until,
+        claims=document.claims,
+        qr_payload=document.qr_payload,
+        english=True,
+    )
+    return sign_pdf(render_pdf(content), signer=signer, qr_payload=document.qr_payload)

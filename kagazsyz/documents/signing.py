@@ -1,4 +1,7 @@
-"""PAdES signing of issued PDFs (baseline B-B), with the QR payload embedded before signing.
+"""PAdES signing of issued PDFs, with the QR payload embedded before signing: baseline B-B, or
+B-T when ``settings.DOCUMENTS_TSA_URL`` names an RFC 3161 time-stamp authority (the signature
+then carries the TSA's token over its value as the unsigned ``signature-time-stamp-token``
+attribute, which proves the signature existed at that time).
 
 The payload goes into the document information dictionary under ``/Kagazsyz``, in the same
 incremental update as the signature, so the signature covers it with every other byte of the
@@ -11,19 +14,25 @@ pyHanko never sees a private key: :class:`_DelegatingSigner` hands the signed at
 
 from __future__ import annotations
 
+import asyncio
 import io
 import threading
+import urllib.request
 from typing import Protocol
 
+from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from django.conf import settings
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.timestamps.api import TimeStamper
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
 from kagazsyz.documents.keys import Signer
 
@@ -33,6 +42,9 @@ DIGEST = "sha256"
 # Room for the CMS blob besides the two certificates: signed attributes, algorithm identifiers,
 # the ECDSA signature (about 600 bytes today).
 CMS_OVERHEAD = 1_024
+# Room for a time-stamp token (its own CMS with the TSA's certificates).
+TIMESTAMP_RESERVE = 8_192
+TSA_TIMEOUT = 10  # seconds
 
 
 class CertifiedSigner(Signer, Protocol):
@@ -80,22 +92,57 @@ def _metadata(signer: CertifiedSigner) -> signers.PdfSignatureMetadata:
     )
 
 
+class UrllibTimeStamper(TimeStamper):
+    """An RFC 3161 client over HTTP(S) with the standard library (no extra HTTP package)."""
+
+    def __init__(self, url: str, timeout: float = TSA_TIMEOUT) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.url = url
+        self.timeout = timeout
+
+    def _post(self, body: bytes) -> tsp.TimeStampResp:
+        request = urllib.request.Request(  # noqa: S310 (the operator configures the URL)
+            self.url,
+            data=body,
+            headers={"Content-Type": "application/timestamp-query"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                if response.headers.get("Content-Type") != "application/timestamp-reply":
+                    raise TimestampRequestError("the time-stamp authority's reply is malformed")
+                return tsp.TimeStampResp.load(response.read())
+        except OSError as exc:
+            raise TimestampRequestError("the time-stamp authority cannot be reached") from exc
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        return await asyncio.to_thread(self._post, req.dump())
+
+
 _lock = threading.Lock()
-_pdf_signers: dict[str, tuple[signers.PdfSigner, int]] = {}
+_pdf_signers: dict[tuple[str, str], tuple[signers.PdfSigner, int]] = {}
 
 
 def _pdf_signer(signer: CertifiedSigner) -> tuple[signers.PdfSigner, int]:
-    """One pyHanko signer per key and process, with the bytes to reserve for its CMS."""
-    found = _pdf_signers.get(signer.key_id)
+    """One pyHanko signer per key, TSA and process, with the bytes to reserve for its CMS."""
+    tsa_url = str(getattr(settings, "DOCUMENTS_TSA_URL", "") or "")
+    cache_key = (signer.key_id, tsa_url)
+    found = _pdf_signers.get(cache_key)
     if found is None:
         certificates = (signer.certificate, signer.root)
         size = CMS_OVERHEAD + sum(
             len(c.public_bytes(serialization.Encoding.DER)) for c in certificates
         )
+        timestamper = UrllibTimeStamper(tsa_url) if tsa_url else None
+        if timestamper is not None:
+            size += TIMESTAMP_RESERVE
         reserve = 2 * size  # pyHanko counts the hex digits of /Contents
-        found = (signers.PdfSigner(_metadata(signer), _DelegatingSigner(signer)), reserve)
+        pdf_signer = signers.PdfSigner(
+            _metadata(signer), _DelegatingSigner(signer), timestamper=timestamper
+        )
+        found = (pdf_signer, reserve)
         with _lock:
-            _pdf_signers[signer.key_id] = found
+            _pdf_signers[cache_key] = found
     return found
 
 

@@ -18,10 +18,10 @@ key**: offline verifiers already hold the root certificate as their trust anchor
 needs distributing, and publishing what is revoked under it is a CRL's role, which the root's
 ``crl_sign`` key usage covers.
 
-Positions are given lazily, when a list is published, to every document that has none yet
-(:func:`status_indexes_assign`). A document must have its position before a verifier can be told
-it; carrying it in the document's QR (signed at issue time) is the step that lets an offline
-verifier find the bit from the document alone.
+A document gets its position when it is issued (:func:`status_index_draw`), before its QR is
+signed: the QR carries it (``status`` claim, see ``qr.py``), so an offline verifier finds the bit
+from the document alone. Documents issued before positions were signed get one lazily, when a
+list is published (:func:`status_indexes_assign`); only online verification covers those.
 """
 
 from __future__ import annotations
@@ -83,6 +83,18 @@ def _free_index(taken: set[int], length: int) -> int:
     while True:
         index = secrets.randbelow(length)
         if index not in taken:
+            return index
+
+
+def status_index_draw() -> int:
+    """A free position for a document about to be issued. Two issuers drawing the same position
+    at once is possible but rare; the unique column refuses the second, which draws again."""
+    given = Document.objects.filter(status_index__isnull=False)
+    found = given.aggregate(documents=Count("pk"), highest=Max("status_index"))
+    length = list_length(found["documents"] + 1, found["highest"])
+    while True:
+        index = secrets.randbelow(length)
+        if not given.filter(status_index=index).exists():
             return index
 
 
@@ -199,7 +211,8 @@ def _unb64(text: str) -> bytes:
 
 
 class StatusListError(Exception):
-    """The list cannot be signed: no root CA exists yet (publishing never makes one)."""
+    """The list cannot be signed (no root CA exists yet: publishing never makes one), or a
+    downloaded list cannot be trusted; the message says which."""
 
 
 def sign_credential(credential: dict[str, Any]) -> str:
@@ -312,20 +325,40 @@ def _parse_time(value: Any) -> dt.datetime | None:
     return moment if moment.tzinfo is not None else None
 
 
-def is_revoked_offline(
-    jws_text: str,
-    status_index: int,
+@dataclass(frozen=True)
+class StatusList:
+    """A status list whose signature (by the root) and form verified, for offline checks."""
+
+    id: str
+    valid_from: dt.datetime
+    valid_until: dt.datetime
+    bits: bytes
+
+    def revoked(self, status_index: int) -> bool | None:
+        """Whether the bit at ``status_index`` is set; None when the list has no such bit."""
+        if isinstance(status_index, bool) or not isinstance(status_index, int):
+            return None
+        if not 0 <= status_index < len(self.bits) * 8:
+            return None
+        return bool(self.bits[status_index >> 3] & (0x80 >> (status_index & 7)))
+
+
+def read_status_list(
+    jws_text: str | bytes,
     *,
     root_certificate: x509.Certificate,
     now: dt.datetime | None = None,
-) -> bool | None:
-    """Whether the document at ``status_index`` is revoked, by a list signed by the root.
+) -> StatusList:
+    """Check a downloaded status list (``GET /api/v1/status-list``) against the root.
 
-    None when the list cannot be trusted: a bad signature or form, not a revocation list, outside
-    its validity (a verifier that has not synced for VALIDITY knows nothing), or no such bit."""
+    Raises :class:`StatusListError` when it cannot be trusted: a bad signature or form, not a
+    revocation list, or outside its validity (a verifier that has not synced for VALIDITY
+    knows nothing about revocations)."""
+    if isinstance(jws_text, bytes):
+        jws_text = jws_text.decode("ascii", errors="replace")
     credential = _verified_credential(jws_text, root_certificate)
     if credential is None:
-        return None
+        raise StatusListError("the status list is not signed by the trusted root")
     subject = credential.get("credentialSubject")
     types = credential.get("type")
     if (
@@ -334,16 +367,31 @@ def is_revoked_offline(
         or "BitstringStatusListCredential" not in types
         or subject.get("type") != "BitstringStatusList"
         or subject.get("statusPurpose") != "revocation"
+        or not isinstance(credential.get("id"), str)
     ):
-        return None
+        raise StatusListError("not a revocation status list")
     valid_from = _parse_time(credential.get("validFrom"))
     valid_until = _parse_time(credential.get("validUntil"))
     moment = now or dt.datetime.now(dt.UTC)
     if valid_from is None or valid_until is None or not valid_from <= moment < valid_until:
-        return None
+        raise StatusListError("the status list is out of date: download it again")
     bits = decode_bits(subject.get("encodedList", ""))
-    if bits is None or isinstance(status_index, bool) or not isinstance(status_index, int):
+    if bits is None:
+        raise StatusListError("the status list's bitstring is malformed")
+    return StatusList(credential["id"], valid_from, valid_until, bits)
+
+
+def is_revoked_offline(
+    jws_text: str,
+    status_index: int,
+    *,
+    root_certificate: x509.Certificate,
+    now: dt.datetime | None = None,
+) -> bool | None:
+    """Whether the document at ``status_index`` is revoked, by a list signed by the root; None
+    when the list cannot be trusted (see :func:`read_status_list`) or has no such bit."""
+    try:
+        status_list = read_status_list(jws_text, root_certificate=root_certificate, now=now)
+    except StatusListError:
         return None
-    if not 0 <= status_index < len(bits) * 8:
-        return None
-    return bool(bits[status_index >> 3] & (0x80 >> (status_index & 7)))
+    return status_list.revoked(status_index)

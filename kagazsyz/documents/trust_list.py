@@ -9,11 +9,15 @@ media type ``application/jose``, signed with ES256 by the root CA key:
 
     {"keys": [{"kty": "EC", "crv": "P-256", "x": …, "y": …, "kid": <our key id>, "use": "sig",
                "alg": "ES256", "x5c": [agency certificate], "iss": <agency code>,
-               "nbf": <not valid before, unix seconds>, "exp": <not valid after, unix seconds>},
+               "nbf": <not valid before, unix seconds>, "exp": <not valid after, unix seconds>,
+               "revoked": <unix seconds, only for a revoked key>, "revocation_reason": …},
               …],
      "issued_at": <unix seconds>,
      "root": {"x5c": [root certificate]}}
 
+  After a key rotation an agency has several keys: every key that chains to the root is listed
+  until its certificate expires, so documents signed before the rotation keep verifying. A revoked
+  key stays listed with ``revoked``: its documents verify INVALID, with that reason.
   ``kid`` is :func:`~kagazsyz.documents.keys.key_id_of` (the one in QR payloads), certificates
   in ``x5c`` are base64 (not base64url) DER as RFC 7517 section 4.7 says, ``x``/``y`` base64url
   of the 32-byte coordinates;
@@ -36,11 +40,7 @@ import binascii
 import datetime as dt
 import json
 import re
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from cryptography import x509
@@ -126,7 +126,11 @@ def _json(value: object) -> bytes:
 
 def _jwk(key: TrustedKey) -> dict[str, Any]:
     x, y = _coordinates(key.public_key)
+    revocation: dict[str, Any] = {}
+    if key.revoked_at is not None:
+        revocation = {"revoked": _unix(key.revoked_at), "revocation_reason": key.revocation_reason}
     return {
+        **revocation,
         "kty": "EC",
         "crv": "P-256",
         "x": x,
@@ -292,7 +296,14 @@ def _key(jwk: object, root: x509.Certificate, index: int) -> TrustedKey:
     for name, value in expected.items():
         if jwk.get(name) != value or isinstance(jwk.get(name), bool):
             raise TrustListError(f"{what}: {name!r} does not match its certificate")
-    return TrustedKey(key_id, code, public_key, certificate)
+    revoked_at = None
+    if "revoked" in jwk:
+        revoked = jwk["revoked"]
+        if type(revoked) is not int or not 0 <= revoked < 2**40:
+            raise TrustListError(f"{what}: 'revoked' is not a time (unix seconds)")
+        revoked_at = dt.datetime.fromtimestamp(revoked, dt.UTC)
+    reason = jwk.get("revocation_reason", "")
+    return TrustedKey(key_id, code, public_key, certificate, revoked_at, str(reason))
 
 
 def _keys(payload: dict[str, Any], root: x509.Certificate) -> dict[str, TrustedKey]:
@@ -351,25 +362,3 @@ def load_trust_list(
 ) -> dict[str, TrustedKey]:
     """The keys of a verified trust list, by key id: the ``trusted`` of ``decode_qr``."""
     return read_trust_list(jws_text, root_pem_or_der=root_pem_or_der).keys
-
-
-@contextmanager
-def trusting_only(trust: TrustList) -> Iterator[Path]:
-    """Make verification (``verify_pdf`` / ``verify_qr``) trust exactly the keys of ``trust``.
-
-    Writes the list's certificates (public, no private key) into a temporary key directory and
-    points ``settings.KEYS_DIR`` at it until the block ends. Changes process-wide settings: for
-    the command line, not for a server handling requests in threads."""
-    original = settings.KEYS_DIR
-    with tempfile.TemporaryDirectory(prefix="kagazsyz-trust-") as directory:
-        path = Path(directory)
-        pem = serialization.Encoding.PEM
-        (path / "root-ca.cert.pem").write_bytes(trust.root.public_bytes(pem))
-        for key in trust.keys.values():
-            name = f"agency-{key.agency_code}-{key.key_id}.cert.pem"
-            (path / name).write_bytes(key.certificate.public_bytes(pem))
-        settings.KEYS_DIR = path
-        try:
-            yield path
-        finally:
-            settings.KEYS_DIR = original

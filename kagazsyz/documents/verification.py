@@ -10,8 +10,10 @@ A PDF is VALID only when all of these hold:
   agency named in that certificate;
 * the register knows no reason against it (revoked, or a different payload under that number).
 
-The signature checks use the key directory only; the register is asked last, and only about a
-document whose signatures verified.
+The signature checks use the key directory, or only the keys of a trust list when one is given
+(``trust=``, offline verification); the register is asked last, and only about a document whose
+signatures verified. Offline, a downloaded status list (``status_list=``) stands in for the
+register's revocations: the document's position in it is in its signed QR payload.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -35,10 +38,18 @@ from pyhanko_certvalidator import ValidationContext
 
 from kagazsyz.core.errors import Message
 from kagazsyz.documents import messages
-from kagazsyz.documents.keys import agency_code_of, key_id_of, root_certificate, trust_list
+from kagazsyz.documents.keys import (
+    TrustedKey,
+    agency_code_of,
+    key_id_of,
+    root_certificate,
+    trust_list,
+)
 from kagazsyz.documents.qr import QrContent, QrStatus, QrVerdict, decode_qr
 from kagazsyz.documents.selectors import document_status
 from kagazsyz.documents.signing import embedded_payload, to_asn1
+from kagazsyz.documents.status_list import StatusList
+from kagazsyz.documents.trust_list import TrustList
 
 MAX_PDF_BYTES = 10 * 1024 * 1024
 HEX = re.compile(rb"[0-9A-F]*|[0-9a-f]*")
@@ -65,10 +76,27 @@ class Verdict:
     issued_at: dt.datetime | None = None
     valid_until: dt.datetime | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    # the register's document behind a selective disclosure, which does not show its number:
+    # for the holder's record of verifications only, never shown to the verifier
+    record_ref: str | None = field(default=None, repr=False)
 
     @property
     def is_valid(self) -> bool:
         return self.verdict == Outcome.VALID
+
+
+@dataclass(frozen=True)
+class _Anchors:
+    """What a verification trusts: the root and the agency keys, by key id."""
+
+    root: x509.Certificate | None
+    keys: Mapping[str, TrustedKey]
+
+
+def _anchors(trust: TrustList | None) -> _Anchors:
+    if trust is None:
+        return _Anchors(root_certificate(), trust_list())
+    return _Anchors(trust.root, trust.keys)
 
 
 class _Refusal(Exception):
@@ -119,23 +147,50 @@ def _with_register(qr: QrVerdict, payload: str) -> Verdict:
     return _authentic(Outcome.VALID, messages.VALID, content)
 
 
-def _from_qr(qr: QrVerdict, payload: str, register: bool) -> Verdict:
+def _with_status_list(qr: QrVerdict, status_list: StatusList) -> Verdict:
+    """Offline: the document's bit in a downloaded list, as of the list's date."""
+    content = qr.content
+    assert content is not None
+    as_of = {"status_list_valid_from": status_list.valid_from}
+    revoked = None
+    if content.status_index is not None and content.status_uri == status_list.id:
+        revoked = status_list.revoked(content.status_index)
+    if revoked:
+        return _authentic(Outcome.REVOKED, messages.REVOKED_BY_LIST, content, as_of)
+    details = {**as_of, "status": "checked" if revoked is False else "unknown"}
+    return _authentic(Outcome(qr.status.value), qr.reason, content, details)
+
+
+def _from_qr(
+    qr: QrVerdict, payload: str, register: bool, status_list: StatusList | None = None
+) -> Verdict:
     if qr.content is None:  # INVALID or UNKNOWN_ISSUER: nothing in it can be believed
         return _verdict(Outcome(qr.status.value), qr.reason)
     if register:
         return _with_register(qr, payload)
+    if status_list is not None:
+        return _with_status_list(qr, status_list)
     return _authentic(Outcome(qr.status.value), qr.reason, qr.content)
 
 
 # --- QR ---------------------------------------------------------------------------------------
 
 
-def verify_qr(text: str, *, now: dt.datetime | None = None, register: bool = True) -> Verdict:
-    """Verify the text of a document's QR code (``KG1:...``)."""
+def verify_qr(
+    text: str,
+    *,
+    now: dt.datetime | None = None,
+    register: bool = True,
+    trust: TrustList | None = None,
+    status_list: StatusList | None = None,
+) -> Verdict:
+    """Verify the text of a document's QR code (``KG1:...``). With ``trust`` only the keys of
+    that trust list count; ``status_list`` (offline, ``register=False``) supplies revocations."""
     if not isinstance(text, str):
         return _verdict(Outcome.INVALID, messages.NOT_OUR_QR)
     payload = text.strip()
-    return _from_qr(decode_qr(payload, now=now), payload, register)
+    qr = decode_qr(payload, trusted=_anchors(trust).keys, now=now)
+    return _from_qr(qr, payload, register, status_list)
 
 
 # --- PDF --------------------------------------------------------------------------------------
@@ -188,8 +243,8 @@ def _validation_context(root: x509.Certificate) -> ValidationContext:
     )
 
 
-def _pyhanko_status(signature: EmbeddedPdfSignature) -> PdfSignatureStatus:
-    root = root_certificate()
+def _pyhanko_status(signature: EmbeddedPdfSignature, anchors: _Anchors) -> PdfSignatureStatus:
+    root = anchors.root
     if root is None:
         raise _Refusal(Outcome.UNKNOWN_ISSUER, messages.UNTRUSTED_SIGNER)
     try:
@@ -200,7 +255,7 @@ def _pyhanko_status(signature: EmbeddedPdfSignature) -> PdfSignatureStatus:
         raise _Refusal(Outcome.INVALID, messages.BROKEN_SIGNATURE) from exc
     if not (status.intact and status.valid):
         raise _Refusal(Outcome.INVALID, messages.BROKEN_SIGNATURE)
-    if not status.trusted and _one_of_our_keys(_signer_certificate(status)):
+    if not status.trusted and _one_of_our_keys(_signer_certificate(status), anchors):
         # our key, but the certificates in the file do not chain: they were altered
         raise _Refusal(Outcome.INVALID, messages.BROKEN_SIGNATURE)
     if not status.trusted:
@@ -208,10 +263,10 @@ def _pyhanko_status(signature: EmbeddedPdfSignature) -> PdfSignatureStatus:
     return status
 
 
-def _one_of_our_keys(certificate: x509.Certificate) -> bool:
+def _one_of_our_keys(certificate: x509.Certificate, anchors: _Anchors) -> bool:
     public_key = certificate.public_key()
     return (
-        isinstance(public_key, ec.EllipticCurvePublicKey) and key_id_of(public_key) in trust_list()
+        isinstance(public_key, ec.EllipticCurvePublicKey) and key_id_of(public_key) in anchors.keys
     )
 
 
@@ -225,8 +280,8 @@ CMS_UNSIGNED_PARTS = (
     "020101",  # SignerInfo version 1
     "300d06096086480165030402010500",  # digestAlgorithm: sha256, NULL
     "300a06082a8648ce3d040302",  # signatureAlgorithm: ecdsa-with-SHA256
-    "",  # no unsigned attributes
 )
+TIMESTAMP_ATTRIBUTE = "signature_time_stamp_token"
 
 
 def _der(certificate: x509.Certificate) -> bytes:
@@ -243,19 +298,36 @@ def _unsigned_parts(signature: EmbeddedPdfSignature) -> tuple[str, ...]:
         info["version"],
         info["digest_algorithm"],
         info["signature_algorithm"],
-        info["unsigned_attrs"],
     )
     return tuple(part.dump().hex() for part in parts)
 
 
-def _check_cms_shape(signature: EmbeddedPdfSignature, signer: x509.Certificate) -> None:
+def _timestamp(signature: EmbeddedPdfSignature, status: PdfSignatureStatus) -> dict[str, Any]:
+    """Unsigned attributes: none (PAdES B-B) or exactly one RFC 3161 time-stamp token over the
+    signature (B-T), whose own signature must verify; whether its TSA is trusted is reported."""
+    attributes = signature.signer_info["unsigned_attrs"]
+    if not attributes.native:
+        return {}
+    if len(attributes) != 1 or attributes[0]["type"].native != TIMESTAMP_ATTRIBUTE:
+        raise _Refusal(Outcome.INVALID, messages.BROKEN_SIGNATURE)
+    if len(attributes[0]["values"]) != 1:
+        raise _Refusal(Outcome.INVALID, messages.BROKEN_SIGNATURE)
+    stamp = status.timestamp_validity
+    if stamp is None or not (stamp.intact and stamp.valid):
+        raise _Refusal(Outcome.INVALID, messages.BROKEN_SIGNATURE)
+    return {"timestamp": stamp.timestamp, "timestamp_trusted": bool(stamp.trusted)}
+
+
+def _check_cms_shape(
+    signature: EmbeddedPdfSignature, signer: x509.Certificate, anchors: _Anchors
+) -> None:
     """The unsigned parts of the CMS hold exactly what we write: no byte there is free.
 
     The CMS signature covers the signed attributes only; the certificates shipped alongside,
     the algorithm identifiers and the versions are not covered by it, so they are compared here
     byte for byte with what our signer writes.
     """
-    root = root_certificate()
+    root = anchors.root
     signed_data = signature.signed_data
     certificates = sorted(choice.chosen.dump() for choice in signed_data["certificates"])
     if root is None or certificates != sorted([_der(signer), _der(root)]):
@@ -280,7 +352,9 @@ def _check_payload_signer(qr: QrVerdict, certificate: x509.Certificate) -> None:
         raise _Refusal(Outcome.INVALID, messages.PAYLOAD_MISMATCH)
 
 
-def _verify_pdf_signatures(data: bytes, now: dt.datetime) -> tuple[QrVerdict, str]:
+def _verify_pdf_signatures(
+    data: bytes, now: dt.datetime, anchors: _Anchors
+) -> tuple[QrVerdict, str, dict[str, Any]]:
     """Everything that needs no database; returns the verified QR verdict and its payload."""
     if not isinstance(data, bytes | bytearray) or not 0 < len(data) <= MAX_PDF_BYTES:
         raise _Refusal(Outcome.INVALID, messages.NOT_PDF)
@@ -293,27 +367,41 @@ def _verify_pdf_signatures(data: bytes, now: dt.datetime) -> tuple[QrVerdict, st
     except Exception as exc:  # a malformed file can fail anywhere in the parser
         raise _Refusal(Outcome.INVALID, messages.NOT_PDF) from exc
     _check_byte_range(data, signature)
-    status = _pyhanko_status(signature)
+    status = _pyhanko_status(signature, anchors)
     certificate = _signer_certificate(status)
-    _check_cms_shape(signature, certificate)
+    _check_cms_shape(signature, certificate, anchors)
+    timestamp = _timestamp(signature, status)
     payload = embedded_payload(reader)
     if payload is None:
         raise _Refusal(Outcome.INVALID, messages.MISSING_PAYLOAD)
-    qr = decode_qr(payload, now=now)
+    qr = decode_qr(payload, trusted=anchors.keys, now=now)
     if qr.status is QrStatus.UNKNOWN_ISSUER:  # our signature over someone else's payload
         raise _Refusal(Outcome.INVALID, messages.PAYLOAD_MISMATCH)
     if qr.content is None:
         raise _Refusal(Outcome.INVALID, qr.reason)
     _check_payload_signer(qr, certificate)
-    return qr, payload
+    return qr, payload, timestamp
 
 
-def verify_pdf(data: bytes, *, now: dt.datetime | None = None, register: bool = True) -> Verdict:
-    """Verify an issued PDF: its PAdES signature, its embedded QR payload and the register."""
+def verify_pdf(
+    data: bytes,
+    *,
+    now: dt.datetime | None = None,
+    register: bool = True,
+    trust: TrustList | None = None,
+    status_list: StatusList | None = None,
+) -> Verdict:
+    """Verify an issued PDF: its PAdES signature, its embedded QR payload and the register (or,
+    offline, ``status_list``). With ``trust`` only the root and keys of that trust list count."""
     try:
-        qr, payload = _verify_pdf_signatures(data, now or timezone.now())
+        qr, payload, timestamp = _verify_pdf_signatures(
+            data, now or timezone.now(), _anchors(trust)
+        )
     except _Refusal as refusal:
         return _verdict(refusal.outcome, refusal.reason)
     except Exception:  # whatever the bytes, the answer is a verdict
         return _verdict(Outcome.INVALID, messages.NOT_PDF)
-    return _from_qr(qr, payload, register)
+    verdict = _from_qr(qr, payload, register, status_list)
+    if timestamp and verdict.claims is not None:
+        verdict.details.update(timestamp)
+    return verdict

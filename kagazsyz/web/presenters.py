@@ -13,6 +13,7 @@ from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.catalog.schema import Service
 from kagazsyz.core.errors import Message
 from kagazsyz.documents.models import Document
+from kagazsyz.documents.sd_jwt import DERIVED_LABELS
 from kagazsyz.documents.selectors import document_by_number
 from kagazsyz.journeys.models import Journey
 from kagazsyz.journeys.selectors import application_actions, journey_of
@@ -217,12 +218,12 @@ def _claim_rows(result: Any, language: str) -> list[tuple[str, str]]:
     """The verified claims as (label, value) in the reader's language. Labels come from the
     issued document when the register knows it; the QR itself carries only claim names."""
     claims = result.claims or {}
-    issued = (
-        document_by_number(result.document_number) if result.document_number and claims else None
+    number = result.document_number or result.record_ref  # a shared fact: labels only
+    issued = document_by_number(number) if number and claims else None
+    labels = {name: label[language] for name, label in DERIVED_LABELS.items()}
+    labels.update(
+        {c["name"]: c["labels"].get(language, c["name"]) for c in (issued.claims if issued else [])}
     )
-    labels = {
-        c["name"]: c["labels"].get(language, c["name"]) for c in (issued.claims if issued else [])
-    }
     rows = []
     for name, value in claims.items():
         shown = YES_NO[value].get(language) if isinstance(value, bool) else str(value)
@@ -241,6 +242,7 @@ def verdict(result: Any, language: str) -> dict[str, Any]:
         "number": result.document_number,
         "issuer": result.issuer,
         "ok": result.verdict == "VALID",
+        "selective": bool(result.details.get("selective_disclosure")),
     }
 
 

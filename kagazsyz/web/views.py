@@ -21,9 +21,10 @@ from kagazsyz.applications.selectors import application_get_for_citizen, applica
 from kagazsyz.applications.services import application_submit, service_or_error
 from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.core.errors import DomainError
+from kagazsyz.documents.sd_jwt import verify_text
 from kagazsyz.documents.selectors import document_get_for_holder, documents_for_holder
 from kagazsyz.documents.services import document_verification_record
-from kagazsyz.documents.verification import verify_pdf, verify_qr
+from kagazsyz.documents.verification import verify_pdf
 from kagazsyz.registries.descriptions import describe_access
 from kagazsyz.registries.directory import dataset
 from kagazsyz.registries.sandbox.selectors import sample_residents
@@ -238,8 +239,8 @@ def verify(request: HttpRequest) -> HttpResponse:
         if upload is not None:
             verdict = verify_pdf(upload.read(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
             document_verification_record(verdict=verdict, channel="web")
-        elif qr_text:
-            verdict = verify_qr(qr_text[:8000])
+        elif qr_text:  # a QR code's text, or a holder's proof of one fact (SD-JWT)
+            verdict = verify_text(qr_text[:16000])
             document_verification_record(verdict=verdict, channel="web")
     context = {
         "verdict": presenters.verdict(verdict, _lang()) if verdict else None,
