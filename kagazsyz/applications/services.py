@@ -110,6 +110,10 @@ def _move(
         application.decided_at = now
         fields.append("decided_at")
     application.save(update_fields=fields)
+    if target == Status.IN_REVIEW:
+        from kagazsyz.office.services import case_assign  # the back office sits above this app
+
+        case_assign(application)
 
 
 def _existing_for_key(
@@ -485,3 +489,14 @@ def application_refuse(
         application.decision_reason = text.as_dict()
         application.save(update_fields=["refusal_code", "decision_reason"])
     return application
+
+
+def application_transition(
+    *, application: Application, target: Status, actor: str, reason: str = ""
+) -> None:
+    """A move asked for by the back office (information requested, answered) or the citizen.
+
+    The caller holds the application's row lock inside its transaction; the transition row and
+    the ledger entry join that transaction.
+    """
+    _move(application, target, actor=actor, reason=reason)
