@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 
@@ -68,7 +69,7 @@ def test_nobody_but_the_assigned_official_or_a_supervisor_may_decide(
     review_case: Application, who: str, request: pytest.FixtureRequest
 ) -> None:
     intruder = request.getfixturevalue(who)
-    attempts = [
+    attempts: list[Callable[[], object]] = [
         lambda: services.case_approve(official=intruder, application_id=review_case.pk),
         lambda: services.case_refuse(
             official=intruder,
@@ -99,6 +100,7 @@ def test_a_supervisor_may_decide_any_case_of_the_agency(
     )
     assert application.status == Status.REJECTED
     assert application.refusal_code == "owner_consent_missing"
+    assert application.decision_reason is not None
     assert application.decision_reason["ru"].startswith("Нет согласия собственника жилья.")
     assert application.decision_reason["ru"].endswith("Ээсинин макулдугу тиркелген эмес.")
 
@@ -139,7 +141,9 @@ def test_a_question_waits_for_the_citizen_and_the_answer_returns_the_case_to_its
         "ru": "Үйдүн ээси ким?",
         "en": "Үйдүн ээси ким?",
     }
-    assert selectors.open_information_request(review_case).question == "Үйдүн ээси ким?"
+    question = selectors.open_information_request(review_case)
+    assert question is not None
+    assert question.question == "Үйдүн ээси ким?"
     with pytest.raises(DomainError) as raised:
         services.information_answer(citizen=other_citizen, application_id=review_case.pk, text="Me")
     assert raised.value.status == 404
@@ -247,6 +251,7 @@ def test_a_supervisor_reassigns_with_a_reason_and_it_is_recorded(
     review_case.refresh_from_db()
     assert review_case.assigned_to == colleague
     last = Assignment.objects.filter(application=review_case).last()
+    assert last is not None
     assert (last.official, last.assigned_by, last.reason) == (
         colleague,
         supervisor,
