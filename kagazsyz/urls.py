@@ -2,5 +2,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("api/", include("kagazsyz.api.urls")),
+    path("office/", include("kagazsyz.office.urls")),
     path("", include("kagazsyz.web.urls")),
 ]
