@@ -69,6 +69,10 @@ class ApplicationOut(Schema):
     decided_at: str | None
     reason: Localized | None
     documents: list[DocumentRef]
+    due_on: str | None = Field(description="the legal deadline (working days, KG holidays)")
+    assigned_agency: str | None = Field(
+        description="the agency whose official reviews it, once one is assigned (never who)"
+    )
 
 
 def applications_out(applications: list[Application]) -> list[dict[str, Any]]:
@@ -98,6 +102,8 @@ def _application_fields(
         "decided_at": application.decided_at.isoformat() if application.decided_at else None,
         "reason": application.decision_reason,
         "documents": documents,
+        "due_on": application.due_on.isoformat() if application.due_on else None,
+        "assigned_agency": application.agency_code if application.assigned_to_id else None,
     }
 
 
