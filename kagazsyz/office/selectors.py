@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import uuid
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -64,16 +66,48 @@ def official_loads(agency_code: str) -> dict[uuid.UUID, int]:
     return loads
 
 
-def queue_for_official(*, official: User) -> QuerySet[Application]:
-    """The official's own open cases, the nearest deadline (so the overdue) first.
+QUEUE_FIELDS = ("id", "number", "service_code", "status", "due_on", "submitted_at", "agency_code")
 
-    Served by the index (assigned_to, status, due_on); pages of it are read with a LIMIT.
+
+@dataclass(frozen=True)
+class QueuePage:
+    cases: list[Application]
+    number: int
+    total: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def queue_page(*, official: User, number: int, size: int = 50) -> QueuePage:
+    """One page of the queue, read as one ordered index range per open status, merged.
+
+    The index (assigned_to, status, due_on) yields each status's cases already in due-date order,
+    so no query sorts the official's whole queue: a page reads at most number × size rows per
+    status however long the queue is (the top pages, where officials work, cost least).
     """
-    return (
-        Application.objects.filter(assigned_to=official, status__in=OPEN_REVIEW)
-        .only("id", "number", "service_code", "status", "due_on", "submitted_at", "agency_code")
-        .order_by("due_on", "submitted_at", "id")
-    )
+    total = Application.objects.filter(assigned_to=official, status__in=OPEN_REVIEW).count()
+    last_page = max(1, -(-total // size))
+    number = min(max(1, number), last_page)
+    end = number * size
+    heads = [
+        Application.objects.filter(assigned_to=official, status=status)
+        .only(*QUEUE_FIELDS)
+        .order_by("due_on", "id")[:end]
+        for status in OPEN_REVIEW
+    ]
+    merged = heapq.merge(*heads, key=lambda case: (case.due_on or dt.date.max, str(case.pk)))
+    return QueuePage(list(islice(merged, end - size, end)), number, total, size)
 
 
 def open_refusal_proposal(application: Application) -> RefusalProposal | None:

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import login, logout
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -84,8 +83,9 @@ def _service_name(code: str) -> str:
 def queue(request: HttpRequest) -> HttpResponse:
     """My cases, nearest deadline first: the official works down the list, never picks."""
     official = _official(request)
-    page = Paginator(selectors.queue_for_official(official=official), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    raw_page = request.GET.get("page", "1")
+    page = selectors.queue_page(
+        official=official, number=int(raw_page) if raw_page.isdigit() else 1, size=PAGE_SIZE
     )
     today = timezone.localdate()
     rows = [
@@ -95,7 +95,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "status": status_label(case.status, _lang()),
             "overdue": case.due_on is not None and case.due_on < today,
         }
-        for case in page
+        for case in page.cases
     ]
     context = {
         "page": page,

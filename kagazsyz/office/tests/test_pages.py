@@ -174,5 +174,5 @@ def test_the_queue_reads_a_page_in_a_fixed_number_of_queries(
     review_case: Application, official: User, django_assert_max_num_queries: Any
 ) -> None:
     client = office_client(official)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get("/office/").status_code == 200

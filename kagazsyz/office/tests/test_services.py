@@ -4,6 +4,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from django.utils import timezone
 
 from kagazsyz.accounts.models import Role, User
 from kagazsyz.applications.models import Application, Assignment, Status, Transition
@@ -313,3 +314,29 @@ def test_a_revoked_role_is_a_ledger_event(official: User) -> None:
     assert official_role_revoke(user=official, agency_code="DRN", role=Role.OFFICIAL)
     assert Entry.objects.filter(kind="official.role_revoked").exists()
     assert Entry.objects.filter(kind="official.role_granted").exists()
+
+
+def test_the_queue_pages_merge_both_open_statuses_by_due_date(citizen: User, db: object) -> None:
+    official = make_official(12)
+    today = dt.date(2026, 11, 26)
+    Application.objects.bulk_create(
+        Application(
+            number=f"KG-2095-{n:06d}",
+            citizen=citizen,
+            service_code="HOME-01",
+            service_version=1,
+            agency_code="DRN",
+            status=Status.IN_REVIEW if n % 3 else Status.INFORMATION_REQUESTED,
+            submitted_at=timezone.now(),
+            due_on=today + dt.timedelta(days=(n * 7) % 23 - 5),
+            assigned_to=official,
+        )
+        for n in range(23)
+    )
+    expected = sorted(
+        Application.objects.filter(assigned_to=official), key=lambda a: (a.due_on, str(a.pk))
+    )
+    pages = [selectors.queue_page(official=official, number=n, size=10) for n in (1, 2, 3)]
+    assert [case.pk for page in pages for case in page.cases] == [case.pk for case in expected]
+    assert (pages[0].pages, pages[0].has_previous, pages[2].has_next) == (3, False, False)
+    assert selectors.queue_page(official=official, number=99, size=10).number == 3
