@@ -176,3 +176,17 @@ def test_the_queue_reads_a_page_in_a_fixed_number_of_queries(
     client = office_client(official)
     with django_assert_max_num_queries(9):
         assert client.get("/office/").status_code == 200
+
+
+def test_a_decision_on_a_decided_case_is_a_clear_409(
+    review_case: Application, official: User, supervisor: User
+) -> None:
+    assert (
+        office_client(official).post(f"/office/cases/{review_case.pk}/approve/").status_code == 302
+    )
+    late = office_client(supervisor).post(
+        f"/office/cases/{review_case.pk}/refuse/?lang=en",
+        {"reason_code": "not_eligible", "text": "x"},
+    )
+    assert late.status_code == 409
+    assert "not in review" in late.content.decode()
