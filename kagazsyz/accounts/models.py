@@ -94,6 +94,10 @@ class TotpDevice(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
     secret = models.CharField(max_length=64)
     last_step = models.BigIntegerField(default=0)
+    # Failed log-ins in a row; at the limit the account is locked for a while (a six-digit code
+    # must not be guessable by trying).
+    failures = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

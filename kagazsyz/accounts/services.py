@@ -20,6 +20,8 @@ from kagazsyz.ledger.services import ledger_append
 from kagazsyz.registries.models import SandboxResident
 
 TOKEN_LIFETIME = dt.timedelta(hours=12)
+LOGIN_FAILURES_LIMIT = 5
+LOGIN_LOCK = dt.timedelta(minutes=15)
 
 UNKNOWN_PERSON = Message(
     ky="Бул ПИН менен адам табылган жок.",
@@ -89,28 +91,46 @@ def _login_refused() -> DomainError:
     return DomainError("invalid_credentials", BAD_OFFICIAL_LOGIN, status=401)
 
 
+def _login_failed(device: TotpDevice) -> None:
+    """Count a failure in its own transaction (it must stay recorded when the log-in is refused)."""
+    with transaction.atomic():
+        locked = TotpDevice.objects.select_for_update().get(pk=device.pk)
+        locked.failures += 1
+        if locked.failures >= LOGIN_FAILURES_LIMIT:
+            locked.failures = 0
+            locked.locked_until = timezone.now() + LOGIN_LOCK
+            ledger_append(kind="official.login_locked", payload={"official": str(device.user_id)})
+        locked.save(update_fields=["failures", "locked_until"])
+
+
 def official_login(
     *, personal_number: str, password: str, code: str, unix_time: float | None = None
 ) -> User:
     """An official's log-in: password (Argon2) and a TOTP code, each code usable once.
 
-    Every failure gets the same answer, so the form does not tell which factor was wrong.
+    Every failure gets the same answer, so the form does not tell which factor was wrong; after
+    LOGIN_FAILURES_LIMIT failures in a row the account refuses every attempt for LOGIN_LOCK.
     """
     user = User.objects.filter(personal_number=personal_number.strip()[:14], is_active=True).first()
-    if user is None:
+    device = TotpDevice.objects.filter(user=user).first() if user else None
+    if user is None or device is None:
         User().set_password(password)  # the same work as a real check: no timing oracle
         raise _login_refused()
+    if device.locked_until and device.locked_until > timezone.now():
+        raise _login_refused()
     if not user.check_password(password) or not user.official_roles.exists():
+        _login_failed(device)
         raise _login_refused()
     with transaction.atomic():
-        device = TotpDevice.objects.select_for_update().filter(user=user).first()
-        step = totp_match(device.secret, code, unix_time or time.time()) if device else None
-        if device is None or step is None or step <= device.last_step:
-            raise _login_refused()
-        device.last_step = step
-        device.save(update_fields=["last_step"])
-        ledger_append(kind="official.logged_in", payload={"official": str(user.pk)})
-    return user
+        device = TotpDevice.objects.select_for_update().get(pk=device.pk)
+        step = totp_match(device.secret, code, unix_time or time.time())
+        if step is not None and step > device.last_step:
+            device.last_step, device.failures = step, 0
+            device.save(update_fields=["last_step", "failures"])
+            ledger_append(kind="official.logged_in", payload={"official": str(user.pk)})
+            return user
+    _login_failed(device)
+    raise _login_refused()
 
 
 def totp_enrol(*, user: User) -> str:

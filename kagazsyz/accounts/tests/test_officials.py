@@ -91,3 +91,32 @@ def test_every_wrong_factor_gets_the_same_refusal(enrolled: tuple[User, str], fa
     with pytest.raises(DomainError) as raised:
         official_login(**arguments)  # type: ignore[arg-type]
     assert (raised.value.code, raised.value.status) == ("invalid_credentials", 401)
+
+
+def test_five_failures_in_a_row_lock_the_account_for_a_while(enrolled: tuple[User, str]) -> None:
+    from kagazsyz.accounts.models import TotpDevice
+
+    user, secret = enrolled
+    for _ in range(5):
+        with pytest.raises(DomainError):
+            official_login(
+                personal_number=user.personal_number,
+                password=PASSWORD,
+                code="000000",
+                unix_time=NOW,
+            )
+    assert Entry.objects.filter(kind="official.login_locked").count() == 1
+    with pytest.raises(DomainError):
+        official_login(
+            personal_number=user.personal_number,
+            password=PASSWORD,
+            code=totp_code(secret, NOW),
+            unix_time=NOW,
+        )
+    TotpDevice.objects.filter(user=user).update(locked_until=None)
+    assert official_login(
+        personal_number=user.personal_number,
+        password=PASSWORD,
+        code=totp_code(secret, NOW),
+        unix_time=NOW,
+    )
