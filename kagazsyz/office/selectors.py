@@ -165,23 +165,20 @@ class HistoryStep:
     at: dt.datetime
     kind: str  # transition, assignment, question, answer, proposal
     text: str
+    statuses: tuple[str, str] = ("", "")  # a transition's from and to
 
 
 def case_history(application: Application) -> list[HistoryStep]:
     """Transitions, assignments, questions and refusal proposals of a case, in time order."""
     steps = [
-        HistoryStep(t.at, "transition", f"{t.from_status or '—'} → {t.to_status} ({t.actor})")
+        HistoryStep(t.at, "transition", t.reason, (t.from_status, t.to_status))
         for t in application.transitions.all()
     ]
     for assignment in application.assignments.select_related("official", "assigned_by"):
-        by = assignment.assigned_by.full_name if assignment.assigned_by else "system"
-        steps.append(
-            HistoryStep(
-                assignment.at,
-                "assignment",
-                f"{assignment.official.full_name} ({by}) {assignment.reason}".strip(),
-            )
-        )
+        text = assignment.official.full_name
+        if assignment.assigned_by is not None:  # a supervisor's reassignment, with its reason
+            text += f" ({assignment.assigned_by.full_name}: {assignment.reason})"
+        steps.append(HistoryStep(assignment.at, "assignment", text))
     for request in application.information_requests.all():
         steps.append(HistoryStep(request.asked_at, "question", request.question))
         if request.answered_at:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -18,8 +19,10 @@ from kagazsyz.accounts.models import Role, User
 from kagazsyz.accounts.services import official_login
 from kagazsyz.applications.models import Application
 from kagazsyz.catalog.loader import get_catalog
+from kagazsyz.catalog.schema import Service
 from kagazsyz.core.errors import DomainError
 from kagazsyz.office import selectors, services
+from kagazsyz.registries.directory import dataset
 from kagazsyz.web.access import OFFICE_SESSION_KEY, official_required, public
 from kagazsyz.web.presenters import status_label
 
@@ -106,6 +109,20 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "office/queue.html", context)
 
 
+def _answers(service: Service, answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """The form's answers under their labels, a choice by its label, in the reader's language."""
+    rows = []
+    for item in service.inputs:
+        if item.name not in answers:
+            continue
+        value = answers[item.name]
+        choice = next((c for c in item.choices if c.value == value), None)
+        rows.append(
+            (item.labels.get(_lang()), choice.labels.get(_lang()) if choice else str(value))
+        )
+    return rows
+
+
 def _case_page(
     request: HttpRequest, application: Application, error: str = "", status: int = 200
 ) -> HttpResponse:
@@ -118,8 +135,19 @@ def _case_page(
         "service": service,
         "status": status_label(application.status, _lang()),
         "overdue": selectors.application_breached(application),
-        "evidence": list(application.evidence.order_by("alias")),
-        "history": selectors.case_history(application),
+        "evidence": [
+            (
+                dataset(item.dataset),
+                item,
+                json.dumps(item.payload, ensure_ascii=False, indent=2, sort_keys=True),
+            )
+            for item in application.evidence.order_by("alias")
+        ],
+        "answers": _answers(service, application.answers) if service else [],
+        "history": [
+            (step, " → ".join(status_label(s, _lang()) for s in step.statuses if s))
+            for step in selectors.case_history(application)
+        ],
         "proposal": selectors.open_refusal_proposal(application),
         "question": selectors.open_information_request(application),
         "may_decide": may_decide and application.status == "in_review",
