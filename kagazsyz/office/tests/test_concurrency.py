@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from kagazsyz.accounts.models import Role, User
 from kagazsyz.applications.models import Application, Status, Transition
+from kagazsyz.applications.services import application_transition
 from kagazsyz.core.errors import DomainError
 from kagazsyz.ledger.models import Entry
 from kagazsyz.office import services
@@ -115,3 +117,73 @@ def test_two_officials_deciding_at_once_one_wins_the_other_gets_409(
     expected = Status.REJECTED if winner == "refuse" else Status.INFORMATION_REQUESTED
     assert application.status == expected
     assert application.transitions.count() == 2  # the set-up row and the one decision
+
+
+@pytest.fixture
+def committed_intake(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    """Three officials of the medical commission and 60 cases about to enter review."""
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.skip(SQLITE_REASON)
+        last_entry = Entry.objects.aggregate(m=Max("id"))["m"] or 0
+        run = uuid.uuid4().int % 10_000
+        officials = [make_official(2000 + n, agency="MSEK") for n in range(3)]
+        citizen = User.objects.create_user(f"1010119806{run:04d}", full_name="Citizen")
+        now = timezone.now()
+        cases = Application.objects.bulk_create(
+            Application(
+                number=f"KG-2094-{run:04d}{n:02d}",
+                citizen=citizen,
+                service_code="HLT-01",
+                service_version=1,
+                agency_code="MSEK",
+                status=Status.GATHERING_EVIDENCE,
+                submitted_at=now,
+                due_on=now.date(),
+            )
+            for n in range(60)
+        )
+        try:
+            yield {"officials": officials, "cases": cases}
+        finally:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
+                cursor.execute("DELETE FROM ledger_pending WHERE entry_id > %s", [last_entry])
+                cursor.execute("DELETE FROM ledger_entry WHERE id > %s", [last_entry])
+                Application.objects.filter(pk__in=[c.pk for c in cases]).delete()
+                User.objects.filter(pk__in=[citizen.pk, *(o.pk for o in officials)]).delete()
+                cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+def test_concurrent_assignments_keep_the_loads_level(committed_intake: dict[str, Any]) -> None:
+    cases = committed_intake["cases"]
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def enter_review(share: list[Application]) -> None:
+        try:
+            start.wait()
+            for case in share:
+                with transaction.atomic():
+                    locked = Application.objects.select_for_update().get(pk=case.pk)
+                    application_transition(
+                        application=locked, target=Status.IN_REVIEW, actor="system"
+                    )
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=enter_review, args=(cases[n::4],)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    loads = Counter(
+        Application.objects.filter(pk__in=[c.pk for c in cases]).values_list(
+            "assigned_to", flat=True
+        )
+    )
+    assert set(loads) == {official.pk for official in committed_intake["officials"]}
+    assert sorted(loads.values()) == [20, 20, 20]
