@@ -489,3 +489,16 @@ def breaches_escalate(*, today: dt.date | None = None, limit: int = 1000) -> int
             continue  # a concurrent sweep escalated it first
         escalated += 1
     return escalated
+
+
+def unassigned_cases_assign(*, limit: int = 1000) -> int:
+    """Give waiting cases to officials who have appeared since (a role granted, a return from
+    leave); run by the periodic sweep. Returns how many found an official."""
+    waiting = Application.objects.filter(status__in=OPEN_REVIEW, assigned_to__isnull=True)
+    assigned = 0
+    for pk in waiting.values_list("pk", flat=True)[:limit]:
+        with transaction.atomic():
+            application = Application.objects.select_for_update().get(pk=pk)
+            if application.assigned_to_id is None and application.status in OPEN_REVIEW:
+                assigned += case_assign(application) is not None
+    return assigned

@@ -340,3 +340,18 @@ def test_the_queue_pages_merge_both_open_statuses_by_due_date(citizen: User, db:
     assert [case.pk for page in pages for case in page.cases] == [case.pk for case in expected]
     assert (pages[0].pages, pages[0].has_previous, pages[2].has_next) == (3, False, False)
     assert selectors.queue_page(official=official, number=99, size=10).number == 3
+
+
+def test_a_waiting_case_goes_to_the_first_official_who_appears(
+    citizen: User, supervisor: User, submit
+) -> None:
+    application = submit(
+        citizen=citizen, service_code="HOME-01", answers=answers_for("HOME-01", citizen)
+    )
+    assert application.assigned_to is None
+    assert services.unassigned_cases_assign() == 0
+    newcomer = make_official(13)
+    assert services.unassigned_cases_assign() == 1
+    application.refresh_from_db()
+    assert application.assigned_to == newcomer
+    assert not selectors.unassigned_cases(agency_code="DRN").exists()
