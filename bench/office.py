@@ -72,8 +72,12 @@ def decisions(seconds: float) -> list[Row]:
 
     def reviewed() -> object:
         citizen = citizens[next(turn) % len(citizens)]
-        answers = {"new_address": "Бишкек, Чүй проспекти 1", "basis": "owner"}
-        application = application_submit(citizen=citizen, service_code="HOME-01", answers=answers)
+        answers = {
+            "birth_certificate_number": "I-AN 123456",
+            "child_full_name": "Асанов Бакыт",
+            "child_birth_date": "2026-10-01",
+        }
+        application = application_submit(citizen=citizen, service_code="BIR-02", answers=answers)
         case = application_process(application_id=application.pk)
         assert case.assigned_to is not None, case.status
         done = case_approve(official=case.assigned_to, application_id=case.pk)
@@ -101,7 +105,7 @@ def decisions(seconds: float) -> list[Row]:
             "service layer",
         ),
         (
-            "review service submitted, assigned, approved, issued (HOME-01)",
+            "review service submitted, assigned, approved, issued (BIR-02)",
             _rate(reviewed, seconds=seconds),
             "/s",
             "service layer",
@@ -126,7 +130,7 @@ def _open_cases(official: Any, citizen: Any, how_many: int, prefix: str) -> None
         Application(
             number=f"{prefix}-{n:06d}",
             citizen=citizen,
-            service_code="HOME-01",
+            service_code="BIR-02",
             service_version=1,
             agency_code="DRN",
             status=Status.IN_REVIEW if n % 5 else Status.INFORMATION_REQUESTED,

@@ -144,6 +144,9 @@ def main() -> None:
     from bench.office import office_benchmark
 
     rows += office_benchmark()
+    from bench.notifications import notifications_benchmark
+
+    rows += notifications_benchmark()
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("peak resident memory of the benchmark process", peak_mib, "MiB", "ru_maxrss"))
     database = django.db.connection.vendor

@@ -41,6 +41,8 @@ from kagazsyz.ledger.tree import (
     ledger_public_key_pem,
     tree_head_latest,
 )
+from kagazsyz.notifications.api import router as notifications_router
+from kagazsyz.payments.api import router as payments_router
 from kagazsyz.registries.selectors import data_access_for_subject
 from kagazsyz.registries.services import data_access_flag
 
@@ -59,6 +61,8 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=BearerToken(),
 )
+api.add_router("", notifications_router)
+api.add_router("", payments_router)
 
 NO_VERIFY_INPUT = Message(
     ky='PDF файлын (multipart `file` талаасы) же QR текстин ({"qr": …}) жөнөтүңүз.',

@@ -28,6 +28,8 @@ from kagazsyz.core.workdays import add_working_days
 from kagazsyz.documents.services import document_issue
 from kagazsyz.ledger.selectors import latest_event_payload
 from kagazsyz.ledger.services import canonical_json, ledger_append
+from kagazsyz.notifications.services import notification_for_transition
+from kagazsyz.payments.services import invoice_issue, payment_for_transition
 from kagazsyz.registries.client import Answer, Purpose, Transport, registry_query
 from kagazsyz.registries.directory import registries
 from kagazsyz.registries.errors import RegistryError
@@ -114,6 +116,8 @@ def _move(
         from kagazsyz.office.services import case_assign  # the back office sits above this app
 
         case_assign(application)
+    notification_for_transition(application, target)
+    payment_for_transition(application, target)
 
 
 def _existing_for_key(
@@ -299,17 +303,27 @@ def _issue(application: Application, service: Service, context: dict[str, Any]) 
 
 def _decide(application: Application, service: Service, answers: dict[str, Answer]) -> None:
     evidence_hashes = {alias: answer.data_access_id for alias, answer in answers.items()}
+    # Every paid service is paid before it is decided or reviewed (docs/notifications-and-fees.md).
+    if service.fee_som > 0:
+        _move(application, Status.AWAITING_PAYMENT, actor=SYSTEM, reason=AWAITING_PAYMENT.en)
+        invoice_issue(application=application, amount_som=service.fee_som)
+        return
+    evidence = {alias: answer.payload for alias, answer in answers.items()}
+    _decide_on_evidence(application, service, evidence, evidence_hashes)
+
+
+def _decide_on_evidence(
+    application: Application,
+    service: Service,
+    evidence: dict[str, Any],
+    evidence_hashes: dict[str, int],
+) -> None:
     if not service.is_automatic:
         _move(application, Status.IN_REVIEW, actor=SYSTEM, reason=NEEDS_OFFICIAL.en)
         application.decision_reason = NEEDS_OFFICIAL.as_dict()
         application.save(update_fields=["decision_reason"])
         return
-    if service.fee_som > 0:
-        _move(application, Status.AWAITING_PAYMENT, actor=SYSTEM, reason=AWAITING_PAYMENT.en)
-        return
-    context = rule_context(
-        application, {a: ans.payload for a, ans in answers.items()}, timezone.localdate()
-    )
+    context = rule_context(application, evidence, timezone.localdate())
     rule = service.decision.rule or ""
     try:
         eligible = evaluate(rule, context) is True
@@ -406,6 +420,25 @@ def application_process(*, application_id: Any, transport: Transport | None = No
         _store_evidence(locked, service, answers)
         _decide(locked, service, answers)
     return locked
+
+
+def application_decide_after_payment(*, application_id: Any) -> Application:
+    """The fee is confirmed (the payments app calls this): decide, or pass to review, on the
+    evidence already fetched. Does nothing to an application no longer awaiting payment."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update().select_related("citizen").get(pk=application_id)
+        )
+        if application.status != Status.AWAITING_PAYMENT:
+            return application
+        stored = list(application.evidence.all())
+        _decide_on_evidence(
+            application,
+            service_or_error(application.service_code),
+            {item.alias: item.payload for item in stored},
+            {item.alias: item.data_access_id for item in stored},
+        )
+    return application
 
 
 def catalogue_publish() -> bool:

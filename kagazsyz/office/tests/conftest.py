@@ -12,7 +12,7 @@ from kagazsyz.accounts.models import Role, User
 from kagazsyz.accounts.services import official_role_grant
 
 PASSWORD = "demo-Kagazsyz-2026"
-AGENCY = "DRN"  # civil registry: HOME-01 (review), FAM-04 (review, four eyes)
+AGENCY = "DRN"  # civil registry: BIR-02 (review), BIR-01 (review, four eyes)
 OTHER_AGENCY = "GNS"
 
 
@@ -73,9 +73,9 @@ def answers_for(code: str, citizen: User) -> dict[str, object]:
 
 @pytest.fixture
 def review_case(citizen: User, official: User, submit: Callable[..., Any]) -> Any:
-    """A residence registration (HOME-01) in review, assigned to ``official`` (the only one)."""
+    """A personal number assignment (BIR-02) in review, assigned to ``official`` (the only one)."""
     application = submit(
-        citizen=citizen, service_code="HOME-01", answers=answers_for("HOME-01", citizen)
+        citizen=citizen, service_code="BIR-02", answers=answers_for("BIR-02", citizen)
     )
     assert application.status == "in_review"
     assert application.assigned_to_id == official.pk
@@ -84,9 +84,9 @@ def review_case(citizen: User, official: User, submit: Callable[..., Any]) -> An
 
 @pytest.fixture
 def four_eyes_case(citizen: User, official: User, submit: Callable[..., Any]) -> Any:
-    """A change of name (FAM-04): refusing it needs a second official."""
+    """A birth registration (BIR-01): refusing it needs a second official."""
     application = submit(
-        citizen=citizen, service_code="FAM-04", answers=answers_for("FAM-04", citizen)
+        citizen=citizen, service_code="BIR-01", answers=answers_for("BIR-01", citizen)
     )
     assert application.status == "in_review"
     assert application.assigned_to_id == official.pk

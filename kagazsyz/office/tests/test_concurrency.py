@@ -50,7 +50,7 @@ def committed_case(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dic
         application = Application.objects.create(
             number=f"KG-2098-{run:06d}",
             citizen=people["citizen"],
-            service_code="HOME-01",
+            service_code="BIR-02",
             service_version=1,
             agency_code="DRN",
             status=Status.IN_REVIEW,

@@ -22,7 +22,7 @@ def _cases(citizen: User, count: int) -> list[Application]:
         Application(
             number=f"KG-2099-{n:06d}",
             citizen=citizen,
-            service_code="HOME-01",
+            service_code="BIR-02",
             service_version=1,
             agency_code="DRN",
             status=Status.IN_REVIEW,

@@ -34,12 +34,10 @@ def test_a_case_entering_review_is_assigned_to_an_official_of_its_agency(
 def test_the_least_loaded_official_gets_the_next_case(
     citizen: User, official: User, submit
 ) -> None:
-    first = submit(citizen=citizen, service_code="HOME-01", answers=answers_for("HOME-01", citizen))
+    first = submit(citizen=citizen, service_code="BIR-02", answers=answers_for("BIR-02", citizen))
     assert first.assigned_to == official
     newcomer = make_official(5)
-    second = submit(
-        citizen=citizen, service_code="HOME-01", answers=answers_for("HOME-01", citizen)
-    )
+    second = submit(citizen=citizen, service_code="BIR-02", answers=answers_for("BIR-02", citizen))
     assert second.assigned_to == newcomer
 
 
@@ -47,7 +45,7 @@ def test_without_an_eligible_official_the_case_waits_on_the_supervisors_page(
     citizen: User, supervisor: User, foreign_official: User, submit
 ) -> None:
     application = submit(
-        citizen=citizen, service_code="HOME-01", answers=answers_for("HOME-01", citizen)
+        citizen=citizen, service_code="BIR-02", answers=answers_for("BIR-02", citizen)
     )
     assert application.status == Status.IN_REVIEW
     assert application.assigned_to is None
@@ -96,13 +94,13 @@ def test_a_supervisor_may_decide_any_case_of_the_agency(
     application = services.case_refuse(
         official=supervisor,
         application_id=review_case.pk,
-        reason_code="owner_consent_missing",
+        reason_code="pin_already_assigned",
         text="Ээсинин макулдугу тиркелген эмес.",
     )
     assert application.status == Status.REJECTED
-    assert application.refusal_code == "owner_consent_missing"
+    assert application.refusal_code == "pin_already_assigned"
     assert application.decision_reason is not None
-    assert application.decision_reason["ru"].startswith("Нет согласия собственника жилья.")
+    assert application.decision_reason["ru"].startswith("Этому человеку ПИН уже присвоен.")
     assert application.decision_reason["ru"].endswith("Ээсинин макулдугу тиркелген эмес.")
 
 
@@ -168,14 +166,14 @@ def test_a_four_eyes_refusal_takes_a_second_official(
         services.case_refuse(
             official=official,
             application_id=four_eyes_case.pk,
-            reason_code="name_not_allowed",
+            reason_code="birth_not_confirmed",
             text="x",
         )
     assert _code(raised) == ("four_eyes_required", 409)
     proposal = services.refusal_propose(
         official=official,
         application_id=four_eyes_case.pk,
-        reason_code="name_not_allowed",
+        reason_code="birth_not_confirmed",
         text="Ысымда сан бар.",
     )
     with pytest.raises(DomainError) as raised:
@@ -187,7 +185,7 @@ def test_a_four_eyes_refusal_takes_a_second_official(
     assert selectors.case_for_official(official=second_official, application_id=four_eyes_case.pk)
     application = services.refusal_confirm(official=second_official, proposal_id=proposal.pk)
     assert application.status == Status.REJECTED
-    assert application.refusal_code == "name_not_allowed"
+    assert application.refusal_code == "birth_not_confirmed"
     proposal.refresh_from_db()
     assert (proposal.status, proposal.decided_by) == (ProposalStatus.CONFIRMED, second_official)
     kinds = set(Entry.objects.filter(ref=four_eyes_case.number).values_list("kind", flat=True))
@@ -270,7 +268,7 @@ def test_an_officials_look_at_a_case_is_shown_to_the_citizen(
     entries = list(data_access_for_subject(personal_number=citizen.personal_number))
     assert access in entries
     assert (access.requester_kind, access.requester_agency) == ("official", "DRN")
-    assert DataAccess.objects.filter(legal_basis="HOME-01", requester_kind="official").count() == 1
+    assert DataAccess.objects.filter(legal_basis="BIR-02", requester_kind="official").count() == 1
 
 
 def test_breached_deadlines_are_escalated_once(
@@ -303,7 +301,7 @@ def test_an_inactive_official_is_not_assigned(citizen: User, submit) -> None:
     )
     active = make_official(9)
     application = submit(
-        citizen=citizen, service_code="HOME-01", answers=answers_for("HOME-01", citizen)
+        citizen=citizen, service_code="BIR-02", answers=answers_for("BIR-02", citizen)
     )
     assert application.assigned_to == active
 
@@ -323,7 +321,7 @@ def test_the_queue_pages_merge_both_open_statuses_by_due_date(citizen: User, db:
         Application(
             number=f"KG-2095-{n:06d}",
             citizen=citizen,
-            service_code="HOME-01",
+            service_code="BIR-02",
             service_version=1,
             agency_code="DRN",
             status=Status.IN_REVIEW if n % 3 else Status.INFORMATION_REQUESTED,
@@ -346,7 +344,7 @@ def test_a_waiting_case_goes_to_the_first_official_who_appears(
     citizen: User, supervisor: User, submit
 ) -> None:
     application = submit(
-        citizen=citizen, service_code="HOME-01", answers=answers_for("HOME-01", citizen)
+        citizen=citizen, service_code="BIR-02", answers=answers_for("BIR-02", citizen)
     )
     assert application.assigned_to is None
     assert services.unassigned_cases_assign() == 0

@@ -86,7 +86,7 @@ class BackOffice(RuleBasedStateMachine):
         assert allowed, "a forbidden action succeeded"
         return True
 
-    @rule(target=cases, code=st.sampled_from(["HOME-01", "FAM-04"]))
+    @rule(target=cases, code=st.sampled_from(["BIR-02", "BIR-01"]))
     def submit(self, code: str) -> Application:
         citizen = self.people_by_name["citizen"]
         application = application_submit(
@@ -113,7 +113,7 @@ class BackOffice(RuleBasedStateMachine):
     @rule(case=cases, who=st.sampled_from(PEOPLE), code=st.sampled_from(["not_eligible", "bad"]))
     def refuse(self, case: Application, who: str, code: str) -> None:
         case = self._fresh(case)
-        four_eyes = case.service_code == "FAM-04"
+        four_eyes = case.service_code == "BIR-01"
         allowed = (
             self._may_decide(who, case)
             and case.status == Status.IN_REVIEW
