@@ -144,6 +144,9 @@ def main() -> None:
     from bench.documents import documents_benchmark
 
     rows += documents_benchmark()
+    from bench.office import office_benchmark
+
+    rows += office_benchmark()
     from bench.notifications import notifications_benchmark
 
     rows += notifications_benchmark()

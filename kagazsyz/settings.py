@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kagazsyz.payments",
     "kagazsyz.applications",
     "kagazsyz.journeys",
+    "kagazsyz.office",
     "kagazsyz.api",
     "kagazsyz.web",
 ]

@@ -86,3 +86,19 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token for {self.user_id}"
+
+
+class TotpDevice(models.Model):
+    """An official's second factor (RFC 6238). ``last_step`` refuses a code used once already."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.CharField(max_length=64)
+    last_step = models.BigIntegerField(default=0)
+    # Failed log-ins in a row; at the limit the account is locked for a while (a six-digit code
+    # must not be guessable by trying).
+    failures = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"TOTP of {self.user_id}"

@@ -10,10 +10,11 @@ from pydantic import Field
 
 from kagazsyz.accounts.models import User
 from kagazsyz.api import schemas
-from kagazsyz.applications.services import application_information_answer, application_withdraw
+from kagazsyz.applications.services import application_withdraw
 from kagazsyz.journeys.models import Journey
 from kagazsyz.journeys.selectors import journey_get_for_citizen, journeys_for_citizen
 from kagazsyz.journeys.services import application_rate, complaint_file, journey_step_confirm
+from kagazsyz.office.services import information_answer
 
 router = Router()
 
@@ -121,7 +122,7 @@ def withdraw(request: HttpRequest, application_id: str, payload: WithdrawIn) -> 
 )
 def answer(request: HttpRequest, application_id: str, payload: AnswerIn) -> dict[str, Any]:
     """Answer the officer's request for information; the case returns to review."""
-    application = application_information_answer(
+    application = information_answer(
         citizen=_user(request), application_id=application_id, text=payload.text
     )
     return schemas.application_out(application)

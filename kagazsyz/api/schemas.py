@@ -93,9 +93,12 @@ class ApplicationOut(Schema):
     status: str
     submitted_at: str
     decided_at: str | None
-    due_on: str | None = Field(description="the legal deadline (working days from submission)")
     reason: Localized | None
     documents: list[DocumentRef]
+    due_on: str | None = Field(description="the legal deadline (working days, KG holidays)")
+    assigned_agency: str | None = Field(
+        description="the agency whose official reviews it, once one is assigned (never who)"
+    )
 
 
 def applications_out(applications: list[Application]) -> list[dict[str, Any]]:
@@ -123,9 +126,10 @@ def _application_fields(
         "status": application.status,
         "submitted_at": application.submitted_at.isoformat(),
         "decided_at": application.decided_at.isoformat() if application.decided_at else None,
-        "due_on": application.due_on.isoformat() if application.due_on else None,
         "reason": application.decision_reason,
         "documents": documents,
+        "due_on": application.due_on.isoformat() if application.due_on else None,
+        "assigned_agency": application.agency_code if application.assigned_to_id else None,
     }
 
 

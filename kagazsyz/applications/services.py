@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import unicodedata
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -114,6 +113,10 @@ def _move(
         application.decided_at = now
         fields.append("decided_at")
     application.save(update_fields=fields)
+    if target == Status.IN_REVIEW:
+        from kagazsyz.office.services import case_assign  # the back office sits above this app
+
+        case_assign(application)
     notification_for_transition(application, target)
     payment_for_transition(application, target)
 
@@ -530,16 +533,6 @@ NOT_WITHDRAWABLE = Message(
     ru="Заявление нельзя отозвать: оно в состоянии «{status}».",
     en="The application can no longer be withdrawn: it is {status}.",
 )
-NOT_AWAITING_ANSWER = Message(
-    ky="Бул арыз боюнча сизден маалымат суралган жок (абалы: «{status}»).",
-    ru="По этому заявлению у вас не запрашивали сведений (состояние: «{status}»).",
-    en="No information was requested from you on this application (it is {status}).",
-)
-EMPTY_ANSWER = Message(
-    ky="Жоопту жазыңыз (2000 белгиден ашпасын).",
-    ru="Напишите ответ (не более 2000 символов).",
-    en="Write your answer (at most 2,000 characters).",
-)
 ANSWER_LIMIT = 2000
 
 
@@ -565,22 +558,12 @@ def application_withdraw(*, citizen: User, application_id: Any, reason: str = ""
     return application
 
 
-def application_information_answer(*, citizen: User, application_id: Any, text: str) -> Application:
-    """The citizen answers an official's request for information; the case returns to review.
+def application_transition(
+    *, application: Application, target: Status, actor: str, reason: str = ""
+) -> None:
+    """A move asked for by the back office (information requested, answered) or the citizen.
 
-    The answer is the transition's reason, which the official reads; the ledger records only
-    that an answer was given (it may hold personal data).
+    The caller holds the application's row lock inside its transaction; the transition row and
+    the ledger entry join that transaction.
     """
-    answer = unicodedata.normalize("NFC", text if isinstance(text, str) else "").strip()
-    if not answer or len(answer) > ANSWER_LIMIT:
-        raise DomainError("invalid_answer", EMPTY_ANSWER, status=422, field="text")
-    with transaction.atomic():
-        application = _locked_for_citizen(citizen, application_id)
-        if application.status != Status.INFORMATION_REQUESTED:
-            raise DomainError(
-                "no_information_requested",
-                NOT_AWAITING_ANSWER.format(status=application.status),
-                status=409,
-            )
-        _move(application, Status.IN_REVIEW, actor="citizen", reason=answer, answered=True)
-    return application
+    _move(application, target, actor=actor, reason=reason)

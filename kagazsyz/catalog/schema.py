@@ -122,6 +122,13 @@ class Document(Strict):
     claims: Annotated[tuple[Claim, ...], Field(min_length=1)]
 
 
+class RefusalReason(Strict):
+    """A coded reason an official may refuse with; the citizen reads its label and the official's text."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
+    labels: Localized
+
+
 class Service(Strict):
     code: Annotated[str, Field(pattern=SERVICE_CODE)]
     version: Annotated[int, Field(ge=1)]
@@ -141,6 +148,10 @@ class Service(Strict):
     evidence: tuple[Evidence, ...] = ()
     decision: Decision
     document: Document | None = None
+    # An official may refuse only with one of these codes (every service can reach review).
+    refusal_reasons: Annotated[tuple[RefusalReason, ...], Field(min_length=1)]
+    # A refusal needs a second official's confirmation (property, land, civil status).
+    four_eyes: bool = False
     source: str = ""
 
     @field_validator("inputs")
@@ -151,6 +162,17 @@ class Service(Strict):
         if duplicates:
             raise ValueError(f"duplicate input names: {', '.join(duplicates)}")
         return inputs
+
+    @field_validator("refusal_reasons")
+    @classmethod
+    def _unique_reasons(cls, reasons: tuple[RefusalReason, ...]) -> tuple[RefusalReason, ...]:
+        codes = [reason.code for reason in reasons]
+        if len(codes) != len(set(codes)):
+            raise ValueError("refusal reason codes must be unique")
+        return reasons
+
+    def refusal_reason(self, code: str) -> RefusalReason | None:
+        return next((reason for reason in self.refusal_reasons if reason.code == code), None)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Service:

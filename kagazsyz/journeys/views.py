@@ -15,7 +15,6 @@ from kagazsyz.accounts.models import User
 from kagazsyz.applications.selectors import application_get_for_citizen
 from kagazsyz.applications.services import (
     WITHDRAWABLE,
-    application_information_answer,
     application_withdraw,
     not_withdrawable,
 )
@@ -29,6 +28,7 @@ from kagazsyz.journeys.services import (
     journey_step_confirm,
     journey_step_get_for_citizen,
 )
+from kagazsyz.office.services import information_answer
 from kagazsyz.web import presenters
 from kagazsyz.web.access import citizen_required
 
@@ -122,7 +122,7 @@ def withdraw(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def answer(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     try:
-        application_information_answer(
+        information_answer(
             citizen=_citizen(request),
             application_id=application_id,
             text=request.POST.get("text", "")[:4000],

@@ -14,7 +14,6 @@ from kagazsyz.accounts.models import User
 from kagazsyz.applications.models import Application, Status
 from kagazsyz.applications.services import (
     _move,
-    application_information_answer,
     application_withdraw,
 )
 from kagazsyz.core.errors import DomainError
@@ -22,6 +21,7 @@ from kagazsyz.journeys.models import Complaint, Rating
 from kagazsyz.journeys.selectors import application_is_overdue, complaints_open
 from kagazsyz.journeys.services import application_rate, complaint_file
 from kagazsyz.ledger.models import Entry
+from kagazsyz.office.services import information_answer
 
 pytestmark = pytest.mark.django_db
 QUESTION = "Please give the number of the court decision on the adoption."
@@ -140,12 +140,12 @@ def test_the_citizen_reads_the_question_and_answers_it(client: Client, citizen, 
 def test_an_answer_needs_a_question_and_some_text(citizen, submit) -> None:
     application = _in_review(citizen, submit)
     with pytest.raises(DomainError) as error:
-        application_information_answer(citizen=citizen, application_id=application.pk, text="x")
-    assert error.value.code == "no_information_requested"
+        information_answer(citizen=citizen, application_id=application.pk, text="x")
+    assert error.value.code == "not_waiting"
     _ask(application)
     with pytest.raises(DomainError) as error:
-        application_information_answer(citizen=citizen, application_id=application.pk, text="  ")
-    assert error.value.code == "invalid_answer"
+        information_answer(citizen=citizen, application_id=application.pk, text="  ")
+    assert error.value.code == "invalid_text"
 
 
 def test_answering_through_the_api(client: Client, citizen, submit) -> None:

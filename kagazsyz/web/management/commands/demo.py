@@ -44,6 +44,20 @@ class Command(BaseCommand):
         self.stdout.write(
             'API: POST /api/v1/sandbox/login {"personal_number": …} gives a bearer token.'
         )
+        self._office_logins()
+
+    def _office_logins(self) -> None:
+        from kagazsyz.office.demo import DEMO_PASSWORD, demo_officials_ensure
+
+        self.stdout.write(
+            f"Back office at /office/login/: password {DEMO_PASSWORD!r} and the TOTP code of the "
+            "secret below (any authenticator app, or `kagazsyz office totp PIN`):"
+        )
+        for person in demo_officials_ensure():
+            self.stdout.write(
+                f"  {person.agency:<8} {person.role:<10} {person.personal_number}  "
+                f"TOTP {person.totp_secret}"
+            )
 
     def _serve(self, port: int, registries_port: int) -> None:
         env = {
@@ -59,6 +73,7 @@ class Command(BaseCommand):
             [*command, "registries", "serve", "--port", str(registries_port)],
             [*command, "worker", "--poll", "0.2"],
             [*command, "ledger", "sequence", "--every", "2"],
+            [*command, "office", "escalate", "--every", "300"],
             [*command, "runserver", f"127.0.0.1:{port}", "--noreload"],
         ]
         processes = [subprocess.Popen(argv, env=env) for argv in arguments]  # noqa: S603
