@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kagazsyz.registries",
     "kagazsyz.documents",
     "kagazsyz.applications",
+    "kagazsyz.oversight",
     "kagazsyz.api",
     "kagazsyz.web",
 ]
