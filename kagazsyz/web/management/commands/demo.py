@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from kagazsyz.core.arguments import PORT
+from kagazsyz.oversight.services import oversight_demo_roles
 from kagazsyz.registries.sandbox.selectors import sample_residents
 
 
@@ -44,6 +45,8 @@ class Command(BaseCommand):
         self.stdout.write(
             'API: POST /api/v1/sandbox/login {"personal_number": …} gives a bearer token.'
         )
+        for pin, name, role in oversight_demo_roles():
+            self.stdout.write(f"  {pin}  {name:<40}  {role} (/oversight/)")
 
     def _serve(self, port: int, registries_port: int) -> None:
         env = {
@@ -57,6 +60,7 @@ class Command(BaseCommand):
             [*command, "registries", "serve", "--port", str(registries_port)],
             [*command, "worker", "--poll", "0.2"],
             [*command, "ledger", "sequence", "--every", "2"],
+            [*command, "oversight", "refresh", "--every", "300"],
             [*command, "runserver", f"127.0.0.1:{port}", "--noreload"],
         ]
         processes = [subprocess.Popen(argv, env=env) for argv in arguments]  # noqa: S603
