@@ -235,7 +235,7 @@ def run(count: int) -> list[Row]:
     rows.append(
         ("oversight: publish the open-data files", time.perf_counter() - start, "s", "periodic job")
     )
-    user = User.objects.create_user("70000000000001", full_name="Bench oversight")
+    user = User.objects.create_user("80000000000001", full_name="Bench oversight")
     OfficialRole.objects.create(user=user, agency_code="NATIONAL", role="oversight")
     client = Client()
     client.force_login(user)
@@ -244,6 +244,8 @@ def run(count: int) -> list[Row]:
         "/oversight/services/ID-01/", "/oversight/trends/", "/oversight/signals/",
         "/open-data/", "/open-data/services-daily.csv",
     ]  # fmt: skip
+    for name, value, unit, _ in rows:
+        print(f"{name}: {value:.1f} {unit}", file=sys.stderr, flush=True)
     for url in pages:
         milliseconds, queries = _time_page(client, url)
         rows.append((f"oversight page {url} ({queries} queries)", milliseconds, "ms", "aggregates"))
