@@ -201,7 +201,7 @@ class Generator:
         started_by_platform = self._proactive(service, day)
         row: dict[str, Any] = {
             "id": pk,
-            "number": f"{NUMBER_PREFIX}{day.year}-{self.sequence:08d}",
+            "number": f"{NUMBER_PREFIX}{day.year}-{self.sequence:07d}",
             "citizen_id": citizen.pk,
             "service_code": service.code,
             "service_version": service.version,
