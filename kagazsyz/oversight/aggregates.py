@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -257,12 +257,25 @@ def _refusal_counts(since: dt.date, until: dt.date) -> list[RefusalCount]:
     return list(merged.values())
 
 
+# A full rebuild over millions of rows takes minutes; pages keep the connection's short timeout.
+REFRESH_STATEMENT_TIMEOUT = "30min"
+
+
+def _allow_long_statements() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true)", [REFRESH_STATEMENT_TIMEOUT]
+            )
+
+
 def aggregates_refresh(*, since: dt.date, until: dt.date) -> int:
     """Rebuild the aggregates of local days since..until; returns the number of rows written."""
     if until < since:
         raise ValueError("until must not be before since")
     ordinals = Ordinals()
     with transaction.atomic():
+        _allow_long_statements()
         service_days, durations = _service_days(since, until, ordinals)
         officials = _official_days(since, until, ordinals)
         refusals = _refusal_counts(since, until)
