@@ -6,7 +6,9 @@ Three rules (docs/oversight.md gives the reasoning):
   sum over services of (their decisions of the service x the refusal rate of their agency's other
   officials for that service). z = (observed - expected) / sqrt(sum of n p (1 - p)). A signal when
   z >= Z_REFUSALS and the official decided at least MIN_DECISIONS cases (so the normal
-  approximation of this binomial test holds and small numbers do not accuse anyone).
+  approximation of this binomial test holds and small numbers do not accuse anyone). With many
+  officials tested at once, chance alone would flag some: the threshold is raised to the
+  Bonferroni bound for a family-wise false-alarm rate of FAMILY_ALPHA when that is higher.
 * Holding time: the official's mean working days to decision divided by the mean their agency's
   other officials take for the same services (mix-adjusted ratio), compared with the ratios of all
   the agency's officials by a robust z-score, (x - median) / (1.4826 x MAD), or with
@@ -34,6 +36,7 @@ from kagazsyz.oversight.selectors import Period
 MIN_DECISIONS = 30
 MIN_PEERS = 4
 Z_REFUSALS = 3.0
+FAMILY_ALPHA = 0.01
 Z_ROBUST = 3.5
 MAD_TO_SIGMA = 1.4826
 MEAN_AD_TO_SIGMA = 1.2533
@@ -133,16 +136,24 @@ def robust_z(value: float, population: list[float]) -> float | None:
     return (value - median) / (MEAN_AD_TO_SIGMA * mean_ad) if mean_ad > 0 else None
 
 
+def refusal_threshold(tested: int) -> float:
+    """Z_REFUSALS, or the one-sided Bonferroni bound for ``tested`` officials when higher."""
+    if tested <= 1:
+        return Z_REFUSALS
+    return max(Z_REFUSALS, statistics.NormalDist().inv_cdf(1 - FAMILY_ALPHA / tested))
+
+
 def signals(*, period: Period) -> list[Signal]:
     work = _work(period)
     eligible = [o for o, found in work.items() if found.decided >= MIN_DECISIONS]
+    threshold = refusal_threshold(len(eligible))
     names = dict(User.objects.filter(pk__in=eligible).values_list("pk", "full_name"))
     found: list[Signal] = []
     for official in eligible:
         own = work[official]
         refusals = refusal_z(work, official)
         observed = sum(item[1] for item in own.by_service.values()) / own.decided
-        if refusals and refusals[1] >= Z_REFUSALS:
+        if refusals and refusals[1] >= threshold:
             found.append(
                 Signal(official, names.get(official, ""), own.agency, "refusals", observed,
                        refusals[0], refusals[1], own.decided)

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.oversight import presenters
 from kagazsyz.oversight.models import PublishedFile
-from kagazsyz.oversight.opendata import DATASETS, THRESHOLD
+from kagazsyz.oversight.opendata import COUNTS, DATASETS, THRESHOLD
 from kagazsyz.oversight.plan import get_plan
 from kagazsyz.oversight.selectors import (
     Period,
@@ -189,7 +189,11 @@ def open_data(request: HttpRequest) -> HttpResponse:
     document = json.loads(_published("agencies-daily.json").content)
     days = sorted({row["day"] for row in document["rows"]})[-7:]
     rows = [
-        {**row, "name": presenters.agency_name(row["agency"], _lang())}
+        {
+            "day": row["day"],
+            "name": presenters.agency_name(row["agency"], _lang()),
+            "counts": [row[column] for column in COUNTS],
+        }
         for row in document["rows"]
         if row["day"] in days
     ]
@@ -200,7 +204,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
         {
             "files": files,
             "document": document,
-            "rows": sorted(rows, key=lambda row: (row["day"], row["agency"]), reverse=True),
+            "rows": sorted(rows, key=lambda row: (row["day"], row["name"]), reverse=True),
             "threshold": THRESHOLD,
             "published": _published("agencies-daily.json").published_at,
         },

@@ -7,7 +7,7 @@ import pytest
 
 from kagazsyz.oversight.models import OfficialDay
 from kagazsyz.oversight.selectors import Period
-from kagazsyz.oversight.signals import robust_z, signals
+from kagazsyz.oversight.signals import refusal_threshold, robust_z, signals
 
 DAY = dt.date(2026, 10, 5)
 PERIOD = Period(DAY, DAY)
@@ -63,3 +63,10 @@ def test_robust_z() -> None:
     assert robust_z(10, [1, 2, 10]) is None  # fewer than 4 officials: no comparison
     # MAD 0 (most values equal): mean absolute deviation 5/5 = 1, times 1.2533; (6 - 1) / 1.2533
     assert robust_z(6, [1, 1, 1, 1, 6]) == pytest.approx(3.9895, abs=1e-3)
+
+
+def test_many_officials_raise_the_refusal_threshold() -> None:
+    # 5 officials: the Bonferroni bound (1% / 5, z 2.88) is below 3, so 3 stands; 60 officials:
+    # 1% / 60 -> one-sided z 3.59.
+    assert refusal_threshold(5) == 3.0
+    assert refusal_threshold(60) == pytest.approx(3.59, abs=0.01)
