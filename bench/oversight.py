@@ -2,8 +2,9 @@
 GROUP BY over the raw tables they replace.
 
 ``oversight_benchmark()`` (called by bench/run.py) runs this file in a child process against its
-own PostgreSQL database (``OVERSIGHT_BENCH_URL``, default
-postgres://postgres@127.0.0.1:5432/kagazsyz_bench_oversight), created and dropped here, so the
+own PostgreSQL database (``OVERSIGHT_BENCH_URL``; else the server of a PostgreSQL ``DATABASE_URL``, or
+postgres://postgres@127.0.0.1:5432, with the database kagazsyz_bench_oversight), created and
+dropped here, so the
 SQLite database of the other benchmarks is untouched. ``OVERSIGHT_BENCH_COUNT`` sets the volume
 (default 1,000,000; 10,000,000 is the target of docs/oversight.md).
 
@@ -30,9 +31,20 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kagazsyz_bench_oversight"
 BASE = 200_000
 
 
+def bench_url() -> str:
+    """OVERSIGHT_BENCH_URL; else the server of a PostgreSQL DATABASE_URL with the benchmark's own
+    database name (never the database DATABASE_URL names: this benchmark drops what it uses)."""
+    if "OVERSIGHT_BENCH_URL" in os.environ:
+        return os.environ["OVERSIGHT_BENCH_URL"]
+    given = os.environ.get("DATABASE_URL", "")
+    if given.startswith("postgres"):
+        return urlunsplit(urlsplit(given)._replace(path="/" + urlsplit(DEFAULT_URL).path[1:]))
+    return DEFAULT_URL
+
+
 def oversight_benchmark() -> list[Row]:
     """Run the benchmark in a child process on its own PostgreSQL database."""
-    url = os.environ.get("OVERSIGHT_BENCH_URL", DEFAULT_URL)
+    url = bench_url()
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "kagazsyz.settings"}
     done = subprocess.run(  # noqa: S603 -- our own interpreter and file
         [sys.executable, str(Path(__file__).resolve()), "--rows-json"],
