@@ -141,6 +141,12 @@ def main() -> None:
     from bench.ledger import ledger_benchmark
 
     rows += ledger_benchmark()
+    from bench.notifications import notifications_benchmark
+
+    rows += notifications_benchmark()
+    from bench.journeys import journeys_benchmark
+
+    rows += journeys_benchmark()
     from bench.oversight import oversight_benchmark
 
     rows += oversight_benchmark()

@@ -97,3 +97,30 @@ def submit(db: Any) -> Callable[..., Any]:
         return application
 
     return _submit
+
+
+@pytest.fixture
+def pay(db: Any) -> Callable[[Any], Any]:
+    """Settle an application's invoice with the signed callback a provider sends, then let the
+    worker carry the application on."""
+    from django.conf import settings
+
+    from kagazsyz.payments.models import Invoice
+    from kagazsyz.payments.providers import SandboxProvider, sign
+    from kagazsyz.payments.services import payment_callback_receive
+    from kagazsyz.tasks.worker import run_until_empty
+
+    def _pay(application: Any) -> Any:
+        invoice = Invoice.objects.get(application=application)
+        provider = SandboxProvider(settings.PAYMENTS_SANDBOX_SECRET)
+        body = provider.callback_body(invoice, "succeeded").encode()
+        payment_callback_receive(
+            provider_code=provider.code,
+            body=body,
+            signature=sign(settings.PAYMENTS_SANDBOX_SECRET, body),
+        )
+        run_until_empty()
+        application.refresh_from_db()
+        return application
+
+    return _pay

@@ -59,7 +59,10 @@ INSTALLED_APPS = [
     "kagazsyz.accounts",
     "kagazsyz.registries",
     "kagazsyz.documents",
+    "kagazsyz.notifications",
+    "kagazsyz.payments",
     "kagazsyz.applications",
+    "kagazsyz.journeys",
     "kagazsyz.oversight",
     "kagazsyz.api",
     "kagazsyz.web",
@@ -91,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kagazsyz.web.context.site",
+                "kagazsyz.notifications.context.unread",
             ],
         },
     },
@@ -148,6 +152,30 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Notifications (docs/notifications-and-fees.md): e-mail through Django's backends (files in the
+# demo), SMS through a gateway (console, file or http).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env_path("EMAIL_FILE_PATH", VAR_DIR / "mail")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Kagazsyz <no-reply@kagazsyz.kg>")
+SMS_BACKEND = env_str("SMS_BACKEND", "file")
+if SMS_BACKEND not in {"console", "file", "http"}:
+    raise SettingError(f"SMS_BACKEND={SMS_BACKEND!r} must be console, file or http")
+SMS_FILE_PATH = env_path("SMS_FILE_PATH", VAR_DIR / "sms.jsonl")
+SMS_HTTP_URL = env_str("SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN", "")
+SMS_TIMEOUT_SECONDS = env_int("SMS_TIMEOUT_SECONDS", 5)
+# Payments: the sandbox provider exists only outside production.
+PAYMENTS_SANDBOX = not PRODUCTION and env_bool("PAYMENTS_SANDBOX", default=True)
+PAYMENTS_SANDBOX_SECRET = env_str("PAYMENTS_SANDBOX_SECRET", "sandbox-payments-demo-secret")
+PAYMENTS_CALLBACK_URL = env_str(
+    "PAYMENTS_CALLBACK_URL", f"{SITE_URL}/api/v1/payments/callback/sandbox"
+)
+PAYMENTS_TIMEOUT_SECONDS = env_int("PAYMENTS_TIMEOUT_SECONDS", 10)
 
 LOGGING = {
     "version": 1,

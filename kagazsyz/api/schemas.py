@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from ninja import Schema
 from pydantic import Field
 
+from kagazsyz.applications.form_schema import answers_schema
 from kagazsyz.applications.models import Application
 from kagazsyz.catalog.schema import Service, service_summary
 from kagazsyz.documents.models import Document
 from kagazsyz.registries.descriptions import describe_access
 from kagazsyz.registries.directory import registries
 from kagazsyz.registries.models import DataAccess
+from kagazsyz.registries.sandbox.examples import answers_example
 
 
 class Localized(Schema):
@@ -50,6 +53,29 @@ def service_out(service: Service) -> dict[str, Any]:
     }
 
 
+class ServiceDetailOut(ServiceOut):
+    answers_schema: dict[str, Any] = Field(
+        description="the form as JSON Schema (draft 2020-12), labels in ky/ru/en"
+    )
+    answers_example: dict[str, Any] = Field(
+        description="answers valid for answers_example_resident in the demo's sandbox population"
+    )
+    answers_example_resident: str | None = Field(
+        description="personal number of the sample resident who can submit answers_example"
+    )
+
+
+def service_detail_out(service: Service) -> dict[str, Any]:
+    # Only the sandbox has residents to show; elsewhere the example just matches the form.
+    example = answers_example(service, sandbox=settings.SANDBOX_LOGIN)
+    return {
+        **service_out(service),
+        "answers_schema": answers_schema(service),
+        "answers_example": example.answers,
+        "answers_example_resident": example.resident,
+    }
+
+
 class ApplicationIn(Schema):
     service: str = Field(max_length=20, examples=["WORK-04"])
     answers: dict[str, Any] = Field(default_factory=dict)
@@ -67,6 +93,7 @@ class ApplicationOut(Schema):
     status: str
     submitted_at: str
     decided_at: str | None
+    due_on: str | None = Field(description="the legal deadline (working days from submission)")
     reason: Localized | None
     documents: list[DocumentRef]
 
@@ -96,6 +123,7 @@ def _application_fields(
         "status": application.status,
         "submitted_at": application.submitted_at.isoformat(),
         "decided_at": application.decided_at.isoformat() if application.decided_at else None,
+        "due_on": application.due_on.isoformat() if application.due_on else None,
         "reason": application.decision_reason,
         "documents": documents,
     }

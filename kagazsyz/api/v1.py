@@ -17,7 +17,7 @@ from pydantic import Field
 
 from kagazsyz.accounts.models import User
 from kagazsyz.accounts.services import api_token_issue, citizen_sandbox_login, user_for_api_token
-from kagazsyz.api import schemas
+from kagazsyz.api import citizen, schemas
 from kagazsyz.api.problems import (
     INTERNAL_ERROR,
     MALFORMED_BODY,
@@ -41,6 +41,8 @@ from kagazsyz.ledger.tree import (
     ledger_public_key_pem,
     tree_head_latest,
 )
+from kagazsyz.notifications.api import router as notifications_router
+from kagazsyz.payments.api import router as payments_router
 from kagazsyz.registries.selectors import data_access_for_subject
 from kagazsyz.registries.services import data_access_flag
 
@@ -59,6 +61,10 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=BearerToken(),
 )
+api.add_router("", notifications_router)
+api.add_router("", payments_router)
+
+api.add_router("", citizen.router)
 
 NO_VERIFY_INPUT = Message(
     ky='PDF файлын (multipart `file` талаасы) же QR текстин ({"qr": …}) жөнөтүңүз.',
@@ -139,9 +145,10 @@ def services(request: HttpRequest) -> list[dict[str, Any]]:
     return [schemas.service_out(service) for service in get_catalog().services.values()]
 
 
-@api.get("/services/{code}", auth=None, response=schemas.ServiceOut, tags=["catalogue"])
+@api.get("/services/{code}", auth=None, response=schemas.ServiceDetailOut, tags=["catalogue"])
 def service_detail(request: HttpRequest, code: str) -> dict[str, Any]:
-    return schemas.service_out(service_or_error(code))
+    """One service, with its form as JSON Schema and answers a sample resident can submit."""
+    return schemas.service_detail_out(service_or_error(code))
 
 
 @api.post("/applications", response={201: schemas.ApplicationOut}, tags=["applications"])

@@ -143,6 +143,8 @@ def _date(field: Input, value: Any) -> str:
 def _boolean(field: Input, value: Any) -> bool:
     if isinstance(value, bool):
         return value
+    if value is None:  # an unticked box is absent from the answers, as from a posted form
+        return False
     if value in ("true", "on", "yes", "1"):
         return True
     if value in ("false", "off", "no", "0", ""):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,7 +19,8 @@ from django.utils import timezone
 from kagazsyz.accounts.models import User
 from kagazsyz.applications.answers import clean_answers
 from kagazsyz.applications.models import Application, Evidence, NumberSequence, Status, Transition
-from kagazsyz.applications.states import check_move
+from kagazsyz.applications.selectors import application_get_for_citizen
+from kagazsyz.applications.states import TRANSITIONS, check_move
 from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.catalog.rules import RuleError, evaluate
 from kagazsyz.catalog.schema import FAMILY_DATASET, Service
@@ -28,6 +30,8 @@ from kagazsyz.core.workdays import add_working_days
 from kagazsyz.documents.services import document_issue
 from kagazsyz.ledger.selectors import latest_event_payload
 from kagazsyz.ledger.services import canonical_json, ledger_append
+from kagazsyz.notifications.services import notification_for_transition
+from kagazsyz.payments.services import invoice_issue, payment_for_transition
 from kagazsyz.registries.client import Answer, Purpose, Transport, registry_query
 from kagazsyz.registries.directory import registries
 from kagazsyz.registries.errors import RegistryError
@@ -110,6 +114,8 @@ def _move(
         application.decided_at = now
         fields.append("decided_at")
     application.save(update_fields=fields)
+    notification_for_transition(application, target)
+    payment_for_transition(application, target)
 
 
 def _existing_for_key(
@@ -291,21 +297,33 @@ def _issue(application: Application, service: Service, context: dict[str, Any]) 
         validity_days=document.validity_days,
     )
     _move(application, Status.ISSUED, actor=SYSTEM)
+    # An issued document may start a life event's cascade (kagazsyz.journeys decides which).
+    task_enqueue("journeys.start", application_id=str(application.pk))
 
 
 def _decide(application: Application, service: Service, answers: dict[str, Answer]) -> None:
     evidence_hashes = {alias: answer.data_access_id for alias, answer in answers.items()}
+    # Every paid service is paid before it is decided or reviewed (docs/notifications-and-fees.md).
+    if service.fee_som > 0:
+        _move(application, Status.AWAITING_PAYMENT, actor=SYSTEM, reason=AWAITING_PAYMENT.en)
+        invoice_issue(application=application, amount_som=service.fee_som)
+        return
+    evidence = {alias: answer.payload for alias, answer in answers.items()}
+    _decide_on_evidence(application, service, evidence, evidence_hashes)
+
+
+def _decide_on_evidence(
+    application: Application,
+    service: Service,
+    evidence: dict[str, Any],
+    evidence_hashes: dict[str, int],
+) -> None:
     if not service.is_automatic:
         _move(application, Status.IN_REVIEW, actor=SYSTEM, reason=NEEDS_OFFICIAL.en)
         application.decision_reason = NEEDS_OFFICIAL.as_dict()
         application.save(update_fields=["decision_reason"])
         return
-    if service.fee_som > 0:
-        _move(application, Status.AWAITING_PAYMENT, actor=SYSTEM, reason=AWAITING_PAYMENT.en)
-        return
-    context = rule_context(
-        application, {a: ans.payload for a, ans in answers.items()}, timezone.localdate()
-    )
+    context = rule_context(application, evidence, timezone.localdate())
     rule = service.decision.rule or ""
     try:
         eligible = evaluate(rule, context) is True
@@ -404,6 +422,25 @@ def application_process(*, application_id: Any, transport: Transport | None = No
     return locked
 
 
+def application_decide_after_payment(*, application_id: Any) -> Application:
+    """The fee is confirmed (the payments app calls this): decide, or pass to review, on the
+    evidence already fetched. Does nothing to an application no longer awaiting payment."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update().select_related("citizen").get(pk=application_id)
+        )
+        if application.status != Status.AWAITING_PAYMENT:
+            return application
+        stored = list(application.evidence.all())
+        _decide_on_evidence(
+            application,
+            service_or_error(application.service_code),
+            {item.alias: item.payload for item in stored},
+            {item.alias: item.data_access_id for item in stored},
+        )
+    return application
+
+
 def catalogue_publish() -> bool:
     """Record the catalogue in the ledger when it differs from the last recorded one.
 
@@ -484,4 +521,66 @@ def application_refuse(
         application.refusal_code = reason_code
         application.decision_reason = text.as_dict()
         application.save(update_fields=["refusal_code", "decision_reason"])
+    return application
+
+
+WITHDRAWABLE = frozenset(s for s, targets in TRANSITIONS.items() if Status.WITHDRAWN in targets)
+NOT_WITHDRAWABLE = Message(
+    ky="Арызды кайра алууга болбойт: ал «{status}» абалында.",
+    ru="Заявление нельзя отозвать: оно в состоянии «{status}».",
+    en="The application can no longer be withdrawn: it is {status}.",
+)
+NOT_AWAITING_ANSWER = Message(
+    ky="Бул арыз боюнча сизден маалымат суралган жок (абалы: «{status}»).",
+    ru="По этому заявлению у вас не запрашивали сведений (состояние: «{status}»).",
+    en="No information was requested from you on this application (it is {status}).",
+)
+EMPTY_ANSWER = Message(
+    ky="Жоопту жазыңыз (2000 белгиден ашпасын).",
+    ru="Напишите ответ (не более 2000 символов).",
+    en="Write your answer (at most 2,000 characters).",
+)
+ANSWER_LIMIT = 2000
+
+
+def _locked_for_citizen(citizen: User, application_id: Any) -> Application:
+    """The citizen's own application under a row lock; another's is absent (404)."""
+    found = application_get_for_citizen(citizen=citizen, application_id=application_id)
+    return Application.objects.select_for_update().select_related("citizen").get(pk=found.pk)
+
+
+def not_withdrawable(application: Application) -> DomainError:
+    return DomainError(
+        "not_withdrawable", NOT_WITHDRAWABLE.format(status=application.status), status=409
+    )
+
+
+def application_withdraw(*, citizen: User, application_id: Any, reason: str = "") -> Application:
+    """The citizen takes an application back, while no decision has been made on it."""
+    with transaction.atomic():
+        application = _locked_for_citizen(citizen, application_id)
+        if application.status not in WITHDRAWABLE:
+            raise not_withdrawable(application)
+        _move(application, Status.WITHDRAWN, actor="citizen", reason=reason.strip()[:ANSWER_LIMIT])
+    return application
+
+
+def application_information_answer(*, citizen: User, application_id: Any, text: str) -> Application:
+    """The citizen answers an official's request for information; the case returns to review.
+
+    The answer is the transition's reason, which the official reads; the ledger records only
+    that an answer was given (it may hold personal data).
+    """
+    answer = unicodedata.normalize("NFC", text if isinstance(text, str) else "").strip()
+    if not answer or len(answer) > ANSWER_LIMIT:
+        raise DomainError("invalid_answer", EMPTY_ANSWER, status=422, field="text")
+    with transaction.atomic():
+        application = _locked_for_citizen(citizen, application_id)
+        if application.status != Status.INFORMATION_REQUESTED:
+            raise DomainError(
+                "no_information_requested",
+                NOT_AWAITING_ANSWER.format(status=application.status),
+                status=409,
+            )
+        _move(application, Status.IN_REVIEW, actor="citizen", reason=answer, answered=True)
     return application

@@ -135,6 +135,8 @@ class Service(Strict):
     fee_som: Annotated[int, Field(ge=0)]
     fee_confirmed: bool
     fee_note: str = ""
+    # Whether a paid fee is given back when the application is refused (payments app).
+    refund_on_refusal: bool = True
     inputs: tuple[Input, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     decision: Decision

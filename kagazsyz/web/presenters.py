@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import QueryDict
+from django.utils import timezone
 
-from kagazsyz.applications.models import Application, Status
+from kagazsyz.applications.models import Application, Status, Transition
+from kagazsyz.applications.services import AWAITING_PAYMENT, NEEDS_OFFICIAL, NOT_RELATED
 from kagazsyz.catalog.loader import get_catalog
 from kagazsyz.catalog.schema import Service
 from kagazsyz.core.errors import Message
 from kagazsyz.documents.models import Document
 from kagazsyz.documents.selectors import document_by_number
+from kagazsyz.journeys.models import Journey
+from kagazsyz.journeys.selectors import application_actions, journey_of
 from kagazsyz.ledger.selectors import events_with_proofs
 
 STATUS_LABELS: dict[str, Message] = {
@@ -110,10 +114,9 @@ def application_page(application: Application, language: str) -> dict[str, Any]:
         "service": service,
         "status_label": status_label(application.status, language),
         "reason": reason.get(language, ""),
-        "timeline": [
-            {"at": t.at, "label": status_label(t.to_status, language)}
-            for t in application.transitions.all()
-        ],
+        "timeline": timeline(application, language),
+        "actions": application_actions(application, timezone.localdate()),
+        "journey": journey_of(application),
         "documents": documents,
         "waiting": application.status in {Status.SUBMITTED, Status.GATHERING_EVIDENCE},
         "waiting_for": _agency_name(application.waiting_for, language)
@@ -123,6 +126,88 @@ def application_page(application: Application, language: str) -> dict[str, Any]:
             refs=[application.number, *(document.number for document in documents)]
         ),
     }
+
+
+# What the system's own transition reasons mean to the citizen. An official's reason (a question,
+# a note) and the citizen's own words are shown as they were written.
+SYSTEM_REASONS: dict[str, Message] = {
+    Status.GATHERING_EVIDENCE: Message(
+        "Мамлекет керектүү маалыматты реестрлерден алууда.",
+        "Государство получает нужные сведения из реестров.",
+        "The state is fetching the data it needs from the registers.",
+    ),
+    Status.APPROVED: Message(
+        "Жарыяланган эреже аткарылды: чечим автоматтык түрдө кабыл алынды.",
+        "Опубликованное правило выполнено: решение принято автоматически.",
+        "The published rule was met: the decision was made automatically.",
+    ),
+    Status.IN_REVIEW: NEEDS_OFFICIAL,
+    Status.AWAITING_PAYMENT: AWAITING_PAYMENT,
+    Status.ISSUED: Message(
+        "Документ даяр: «Менин документтерим» бөлүмүндө.",
+        "Документ готов: он в разделе «Мои документы».",
+        "The document is ready in My documents.",
+    ),
+}
+QUESTION = Message(
+    "Кызматкердин суроосу: {text}", "Вопрос сотрудника: {text}", "The officer asks: {text}"
+)
+ANSWER = Message("Сиздин жообуңуз: {text}", "Ваш ответ: {text}", "Your answer: {text}")
+WITHDRAWN = Message(
+    "Арызды өзүңүз кайра алдыңыз. {text}",
+    "Вы отозвали заявление. {text}",
+    "You withdrew the application. {text}",
+)
+
+
+def _reason(step: Transition, application: Application, last: bool, language: str) -> str:
+    """The reason of one transition as the citizen should read it, in their language."""
+    if step.to_status == Status.INFORMATION_REQUESTED:
+        return QUESTION.format(text=step.reason).get(language)
+    if step.actor == "citizen" and step.to_status == Status.IN_REVIEW:
+        return ANSWER.format(text=step.reason).get(language)
+    if step.to_status == Status.WITHDRAWN:
+        return WITHDRAWN.format(text=step.reason).get(language).strip()
+    if step.to_status == Status.REJECTED and last and application.decision_reason:
+        return str(application.decision_reason.get(language, step.reason))
+    if step.actor == "system":
+        if step.reason.endswith("is not linked to the applicant"):
+            return NOT_RELATED.get(language)
+        known = SYSTEM_REASONS.get(step.to_status)
+        return known.get(language) if known else ""
+    return step.reason
+
+
+def timeline(application: Application, language: str) -> list[dict[str, Any]]:
+    """Every transition with its date, a plain label and the reason the citizen reads."""
+    steps = list(application.transitions.all())
+    return [
+        {
+            "at": step.at,
+            "status": step.to_status,
+            "label": status_label(step.to_status, language),
+            "reason": _reason(step, application, index == len(steps) - 1, language),
+        }
+        for index, step in enumerate(steps)
+    ]
+
+
+def journey_steps(journey: Journey, language: str) -> list[dict[str, Any]]:
+    catalog = get_catalog()
+    rows = []
+    for step in journey.steps.all():
+        service = catalog.service(step.service_code) if step.service_code else None
+        rows.append(
+            {
+                "step": step,
+                "name": service.names.get(language) if service else "",
+                "note": (step.note or {}).get(language, ""),
+                "application_status": status_label(step.application.status, language)
+                if step.application
+                else "",
+            }
+        )
+    return rows
 
 
 YES_NO = {True: Message("Ооба", "Да", "Yes"), False: Message("Жок", "Нет", "No")}

@@ -89,8 +89,10 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         service = service_or_error(code)
     except DomainError:
         raise Http404 from None
-    if request.method == "GET":
-        return _render_apply(request, service, {}, None)
+    if request.method == "GET":  # a journey's invitation opens the form prefilled
+        return _render_apply(
+            request, service, presenters.answers_from_post(service, request.GET), None
+        )
     answers = presenters.answers_from_post(service, request.POST)
     key = request.POST.get("idempotency_key", "")[:100]
     try:

@@ -178,7 +178,7 @@ def test_an_approved_review_case_gets_its_document(citizen: User, submit) -> Non
     from kagazsyz.applications.services import application_approve
 
     application = submit(
-        citizen=citizen, service_code="HOME-01", answers=_answers_for("HOME-01", citizen)
+        citizen=citizen, service_code="ID-07", answers=_answers_for("ID-07", citizen)
     )
     assert application.status == Status.IN_REVIEW
     application = application_approve(application_id=application.pk, actor="official:test")
@@ -194,7 +194,7 @@ def test_a_refused_case_keeps_its_code_and_text_and_cannot_be_decided_again(
     from kagazsyz.core.errors import DomainError, Message
 
     application = submit(
-        citizen=citizen, service_code="HOME-01", answers=_answers_for("HOME-01", citizen)
+        citizen=citizen, service_code="ID-07", answers=_answers_for("ID-07", citizen)
     )
     text = Message(ky="Документ жетишсиз.", ru="Не хватает документа.", en="A document is missing.")
     application = application_refuse(

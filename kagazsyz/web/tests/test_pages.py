@@ -170,6 +170,7 @@ def test_api_operations_without_auth_are_the_known_public_ones() -> None:
         "GET /ledger/public-key",
         "GET /status-list",
         "GET /trust-list",
+        "POST /payments/callback/{provider}",
     }
 
 

@@ -53,6 +53,8 @@ class Command(BaseCommand):
             **os.environ,
             "REGISTRY_TRANSPORT": "xroad",
             "XROAD_SECURITY_SERVER": f"http://127.0.0.1:{registries_port}",
+            # The sandbox payment provider calls back this web server over HTTP (from the worker).
+            "SITE_URL": os.environ.get("SITE_URL", f"http://127.0.0.1:{port}"),
         }
         command = [sys.executable, "-m", "kagazsyz.cli"]
         # Our own interpreter and arguments: nothing here comes from outside the process.
