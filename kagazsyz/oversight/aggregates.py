@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from kagazsyz.applications.models import Application, Assignment, Status, Transition
 from kagazsyz.core.workdays import is_working_day, working_days_between
+from kagazsyz.journeys.models import JourneyStep, StepKind
 from kagazsyz.oversight.models import (
     DurationCount,
     OfficialDay,
@@ -107,14 +108,24 @@ def _service_decisions(since: dt.date, until: dt.date) -> Iterable[dict[str, Any
 
 
 def _submissions(since: dt.date, until: dt.date) -> Iterable[dict[str, Any]]:
+    """Submissions by day; proactive ones were started by the platform: a journey step of kind
+    "application" submitted them, or their submission's actor is "system"."""
     by_platform = Transition.objects.filter(
         application=OuterRef("pk"), to_status=Status.SUBMITTED, actor="system"
     )
+    by_journey = JourneyStep.objects.filter(application=OuterRef("pk"), kind=StepKind.APPLICATION)
     return (
         Application.objects.filter(_window("submitted_at", since, until))
-        .annotate(day=TruncDate("submitted_at"), proactive_start=Exists(by_platform))
+        .annotate(
+            day=TruncDate("submitted_at"),
+            system_start=Exists(by_platform),
+            journey_start=Exists(by_journey),
+        )
         .values("day", "service_code", "agency_code")
-        .annotate(submitted=Count("pk"), proactive=Count("pk", filter=Q(proactive_start=True)))
+        .annotate(
+            submitted=Count("pk"),
+            proactive=Count("pk", filter=Q(system_start=True) | Q(journey_start=True)),
+        )
         .order_by()
     )
 

@@ -84,3 +84,23 @@ def test_official_aggregates(october) -> None:
 )  # fmt: skip
 def test_percentile_is_nearest_rank(histogram, share, expected) -> None:
     assert percentile(histogram, share) == expected
+
+
+def test_an_application_a_journey_submitted_is_proactive(citizen) -> None:
+    from django.utils import timezone
+
+    from kagazsyz.journeys.models import Journey, JourneyStep
+    from kagazsyz.oversight.tests.cases import application, at
+
+    birth = application(citizen=citizen, service="BIR-01", agency="DRN", deadline=1,
+                        submitted=at("2026-10-05"))  # fmt: skip
+    benefit = application(citizen=citizen, service="BIR-05", agency="MTSOM", deadline=10,
+                          submitted=at("2026-10-06"))  # the submission's actor says "citizen"  # fmt: skip
+    journey = Journey.objects.create(citizen=citizen, life_event="BIRTH", trigger_application=birth,
+                                     subject_personal_number="0", started_at=at("2026-10-06"))  # fmt: skip
+    JourneyStep.objects.create(journey=journey, key="BIR-05", position=1, service_code="BIR-05",
+                               kind="application", status="started", application=benefit,
+                               updated_at=timezone.now())  # fmt: skip
+    aggregates_refresh(since=dt.date(2026, 10, 1), until=dt.date(2026, 10, 31))
+    assert indicators(period=OCTOBER, service="BIR-05").proactive == 1
+    assert indicators(period=OCTOBER, service="BIR-01").proactive == 0
