@@ -26,6 +26,7 @@ demo-setup: install
 	kagazsyz publish_catalogue
 	kagazsyz population generate
 	kagazsyz keys init
+	kagazsyz oversight history --count 200000
 	kagazsyz demo logins
 
 demo: demo-setup

@@ -153,6 +153,9 @@ def main() -> None:
     from bench.journeys import journeys_benchmark
 
     rows += journeys_benchmark()
+    from bench.oversight import oversight_benchmark
+
+    rows += oversight_benchmark()
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("peak resident memory of the benchmark process", peak_mib, "MiB", "ru_maxrss"))
     database = django.db.connection.vendor

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kagazsyz.applications",
     "kagazsyz.journeys",
     "kagazsyz.office",
+    "kagazsyz.oversight",
     "kagazsyz.api",
     "kagazsyz.web",
 ]

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("kagazsyz.notifications.urls")),
     path("", include("kagazsyz.payments.urls")),
     path("", include("kagazsyz.journeys.urls")),
+    path("", include("kagazsyz.oversight.urls")),
     path("", include("kagazsyz.web.urls")),
 ]

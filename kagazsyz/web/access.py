@@ -57,3 +57,24 @@ def official_required(view: View) -> View:
 
     wrapper.access = "official"  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
+
+
+OVERSIGHT_ROLES = ("oversight", "auditor")
+
+
+def oversight_required(view: View) -> View:
+    """The oversight body and auditors: the non-public oversight pages and signals."""
+    from kagazsyz.accounts.models import OfficialRole
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return HttpResponseRedirect(
+                f"{reverse('web:login')}?{urlencode({'next': request.get_full_path()})}"
+            )
+        if not OfficialRole.objects.filter(user=request.user, role__in=OVERSIGHT_ROLES).exists():
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.access = "oversight"  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]

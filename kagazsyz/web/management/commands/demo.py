@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from kagazsyz.core.arguments import PORT
+from kagazsyz.oversight.services import oversight_demo_roles
 from kagazsyz.registries.sandbox.selectors import sample_residents
 
 
@@ -44,6 +45,9 @@ class Command(BaseCommand):
         self.stdout.write(
             'API: POST /api/v1/sandbox/login {"personal_number": …} gives a bearer token.'
         )
+        self.stdout.write("Oversight pages at /oversight/ (sandbox log-in with these):")
+        for pin, name, role in oversight_demo_roles():
+            self.stdout.write(f"  {pin}  {name:<40}  {role}")
         self._office_logins()
 
     def _office_logins(self) -> None:
@@ -74,6 +78,7 @@ class Command(BaseCommand):
             [*command, "worker", "--poll", "0.2"],
             [*command, "ledger", "sequence", "--every", "2"],
             [*command, "office", "escalate", "--every", "300"],
+            [*command, "oversight", "refresh", "--every", "300"],
             [*command, "runserver", f"127.0.0.1:{port}", "--noreload"],
         ]
         processes = [subprocess.Popen(argv, env=env) for argv in arguments]  # noqa: S603
