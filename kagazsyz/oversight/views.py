@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 
 from kagazsyz.catalog.loader import get_catalog
+from kagazsyz.journeys.selectors import complaints_open
 from kagazsyz.oversight import presenters
 from kagazsyz.oversight.models import PublishedFile
 from kagazsyz.oversight.opendata import COUNTS, DATASETS, THRESHOLD
@@ -173,6 +174,23 @@ def signals_view(request: HttpRequest) -> HttpResponse:
         for signal in signals(period=period)
     ]
     return _page(request, "signals.html", period, found=found, minimum=MIN_DECISIONS)
+
+
+@oversight_required
+def complaints(request: HttpRequest) -> HttpResponse:
+    """Citizens' complaints about breached deadlines, oldest first, until oversight closes them."""
+    today = timezone.localdate()
+    found = [
+        {
+            "complaint": complaint,
+            "agency": presenters.agency_name(complaint.agency_code, _lang()),
+            "days_late": (today - complaint.due_on).days,
+        }
+        for complaint in complaints_open()[:500]
+    ]
+    return render(
+        request, "oversight/complaints.html", {"found": found, "refreshed": last_refresh()}
+    )
 
 
 def _published(name: str) -> PublishedFile:

@@ -261,3 +261,18 @@ def test_the_timeline_says_why_in_the_readers_language(
     page = client.get(f"/applications/{application.pk}/?lang={language}").content.decode()
     assert expected in page
     assert application.due_on is not None and application.due_on.strftime("%d.%m.%Y") in page
+
+
+def test_a_deadline_complaint_reaches_the_oversight_page(client: Client, citizen, submit) -> None:
+    from kagazsyz.accounts.models import OfficialRole, Role
+
+    application = _in_review(citizen, submit)
+    _overdue(application)
+    complaint_file(citizen=citizen, application_id=application.pk, text="Too long")
+    inspector = User.objects.create_user("29001199000123", full_name="Oversight inspector")
+    OfficialRole.objects.create(user=inspector, agency_code="NATIONAL", role=Role.OVERSIGHT)
+    client.force_login(inspector)
+    page = client.get("/oversight/complaints/?lang=en").content.decode()
+    assert application.number in page and application.service_code in page
+    client.force_login(citizen)
+    assert client.get("/oversight/complaints/").status_code == 403

@@ -18,6 +18,7 @@ PRIVATE = [
     "/oversight/trends/",
     "/oversight/trends/?agency=DRN",
     "/oversight/signals/",
+    "/oversight/complaints/",
 ]
 PUBLIC = ["/open-data/", "/open-data/services-daily.csv", "/open-data/agencies-daily.json"]
 ROLES = {
