@@ -60,6 +60,9 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["citizen", "-submitted_at"]),
             models.Index(fields=["assigned_to", "status", "due_on"]),
+            # The oversight aggregates refresh recent days by submission and by decision date.
+            models.Index(fields=["submitted_at"]),
+            models.Index(fields=["decided_at"]),
         ]
 
     def __str__(self) -> str:

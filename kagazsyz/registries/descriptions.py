@@ -42,6 +42,14 @@ SENTENCE = Message(
     en="{requester} ({service}; on behalf of {agency}) asked the {registry} for your {dataset}. Result: {outcome}.",
 )
 
+# An official opening a case in the back office (registry "kagazsyz", dataset "case").
+CASE_VIEW = Message(
+    ky="{requester} {application} арызыңызды ({service}) жана ага чогултулган маалыматтарды ачып карады.",
+    ru="{requester} открыл(а) ваше заявление {application} ({service}) и собранные по нему сведения.",
+    en="{requester} opened your application {application} ({service}) and the evidence gathered for it.",
+)
+CASE_VIEW_REGISTRY = "kagazsyz"
+
 
 def _agency_name(code: str, language: str) -> str:
     agency = get_catalog().agencies.get(code)
@@ -66,4 +74,10 @@ def describe_access(access: DataAccess, language: str) -> dict[str, Any]:
         "dataset": dataset.names.get(language, access.dataset) if dataset else access.dataset,
         "outcome": outcome.get(language) if outcome else access.outcome,
     }
+    if access.registry == CASE_VIEW_REGISTRY:
+        application = (access.purpose or "").split(":", 1)[0] or "—"
+        sentence = CASE_VIEW.format(
+            requester=requester, application=application, service=parts["service"]
+        )
+        return {**parts, "sentence": sentence.get(language)}
     return {**parts, "sentence": SENTENCE.format(**parts).get(language)}

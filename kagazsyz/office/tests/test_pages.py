@@ -53,6 +53,8 @@ def test_an_official_logs_in_and_decides_a_case_from_the_queue(
     citizen_client.force_login(citizen)
     listing = citizen_client.get("/me/data-access/?lang=en").content.decode()
     assert "An officer of" in listing
+    assert f"opened your application {review_case.number}" in listing
+    assert "asked the kagazsyz" not in listing
 
 
 def test_a_refusal_through_the_page_needs_text_and_reaches_the_citizen(
