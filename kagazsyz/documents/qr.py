@@ -13,6 +13,10 @@
   document's bit from the QR alone. (The IETF Token Status List's CWT claim, ``65535: {"status_list": {"idx", "uri"}}``,
   says the same in about 45 more bytes, which the QR cannot spare: the longest document types
   would need version 16. The SD-JWT form of a document, which has no such limit, uses it.)
+* a text claim longer than ``LONG_TEXT`` characters is carried as its first ``TEXT_PREFIX``
+  characters, ``…#`` and the first 8 Base64url characters of the SHA-256 of its UTF-8 (NFC) text:
+  the QR of every document type then fits version 15 at level M whatever was typed, and the full
+  value stays on the printed page and in the signed PDF;
 * signature: ECDSA P-256 / SHA-256 over ``["Signature1", protected, b"", payload]``, raw r||s.
 
 :func:`decode_qr` never raises: whatever the input, it returns a :class:`QrVerdict`.
@@ -20,8 +24,11 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import io
+import unicodedata
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -58,6 +65,9 @@ MAX_TEXT = 8_192  # characters of QR text we look at; a version-40 QR holds 4,29
 MAX_CBOR = 65_536  # bytes after decompression
 MAX_DEPTH = 16
 CLOCK_SKEW = dt.timedelta(minutes=5)
+TEXT_PREFIX = 24
+FINGERPRINT_CHARS = 8
+LONG_TEXT = TEXT_PREFIX + 2 + FINGERPRINT_CHARS
 
 
 class QrStatus(StrEnum):
@@ -118,6 +128,15 @@ def _timestamp(moment: dt.datetime) -> int:
     return int(moment.timestamp())
 
 
+def qr_claim_value(value: Any) -> Any:
+    """A claim as the QR carries it: long text shortened to a prefix and a fingerprint."""
+    if not isinstance(value, str) or len(value) <= LONG_TEXT:
+        return value
+    text = unicodedata.normalize("NFC", value)
+    digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).decode()
+    return f"{text[:TEXT_PREFIX]}…#{digest[:FINGERPRINT_CHARS]}"
+
+
 def _cwt(
     *,
     issuer: str,
@@ -137,7 +156,11 @@ def _cwt(
         name = status.uri[len(STATUS_LIST_PREFIX) :]
         default = status.uri == DEFAULT_STATUS_LIST
         cwt[STATUS_KEY] = status.index if default else [status.index, name]
-    cwt[CLAIMS_KEY] = {"n": number, "t": doc_type, "c": dict(claims)}
+    cwt[CLAIMS_KEY] = {
+        "n": number,
+        "t": doc_type,
+        "c": {name: qr_claim_value(value) for name, value in claims.items()},
+    }
     return cwt
 
 

@@ -1,7 +1,7 @@
 """Every document type of the catalogue fits a QR code of version 15 or less at level M, with
-typical values for each claim: a three-part Cyrillic name, a street address, 14-digit numbers,
-the longest code of a choice, short free text. (Longer names and addresses, or free text typed
-near its maximum length, push some types to version 16-20; see docs/documents.md, "QR size".)"""
+typical values for each claim (a three-part Cyrillic name, a street address, 14-digit numbers,
+the longest code of a choice, short free text) and with every text claim typed at far beyond its
+maximum length (the QR carries long text as a prefix and a fingerprint; docs/documents.md)."""
 
 from __future__ import annotations
 
@@ -70,16 +70,32 @@ def _choice_claims(service: Any) -> dict[str, str]:
     }
 
 
+# Longer than any text input or register value allows, in the costliest letters.
+LONG_TEXT = "Үөң " + "Бишкек шаары, Чүй проспекти, үй 265, батир 14. " * 8
+
+
+def _longest(name: str, value: Any, choices: dict[str, str]) -> Any:
+    if not isinstance(value, str) or name in choices or value.isdigit() or value[:4] == "2026":
+        return value
+    return LONG_TEXT
+
+
+@pytest.mark.parametrize("worst", [False, True], ids=["typical", "longest-text"])
 @pytest.mark.parametrize(("service", "agency"), _documents())
-def test_every_document_type_fits_version_15_at_level_m(service: Any, agency: str) -> None:
+def test_every_document_type_fits_version_15_at_level_m(
+    service: Any, agency: str, worst: bool
+) -> None:
     document, choices = service.document, _choice_claims(service)
+    claims = {claim.name: _value(claim.name, choices) for claim in document.claims}
+    if worst:
+        claims = {name: _longest(name, value, choices) for name, value in claims.items()}
     issued = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
     text = encode_qr(
         signer=keys.signing_key_for(agency),
         issuer=agency,
         number="D-2026-ZZZZZZZZZZ",
         doc_type=document.type,
-        claims={claim.name: _value(claim.name, choices) for claim in document.claims},
+        claims=claims,
         issued_at=issued,
         expires_at=issued + dt.timedelta(days=365),
         status=StatusReference(16_777_215, STATUS_LIST_ID),
@@ -107,3 +123,34 @@ def test_a_status_list_other_than_the_default_is_named() -> None:
         content = decode_qr(text).content
         assert content is not None
         assert (content.status_index, content.status_uri) == (7, uri)
+
+
+def test_long_text_is_carried_as_prefix_and_fingerprint() -> None:
+    import base64
+    import hashlib
+
+    from kagazsyz.documents.qr import LONG_TEXT as LIMIT
+    from kagazsyz.documents.qr import TEXT_PREFIX, decode_qr, qr_claim_value
+
+    exact = "Ө" * LIMIT
+    assert qr_claim_value(exact) == exact
+    assert qr_claim_value(12) == 12
+    # NFD input is fingerprinted as its NFC form, as the PDF prints it
+    decomposed = "Й" * LIMIT + "\u0418\u0306"
+    shortened = qr_claim_value(decomposed)
+    digest = base64.urlsafe_b64encode(hashlib.sha256(("Й" * (LIMIT + 1)).encode()).digest())
+    assert shortened == "Й" * TEXT_PREFIX + "…#" + digest.decode()[:8]
+    assert qr_claim_value(LONG_TEXT) != qr_claim_value(LONG_TEXT + ".")
+    issued = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    text = encode_qr(
+        signer=keys.signing_key_for("MVD"),
+        issuer="MVD",
+        number="D-2026-ZZZZZZZZZZ",
+        doc_type="x",
+        claims={"address": LONG_TEXT, "name": "Айбек"},
+        issued_at=issued,
+        expires_at=None,
+    )
+    content = decode_qr(text).content
+    assert content is not None
+    assert content.claims == {"address": qr_claim_value(LONG_TEXT), "name": "Айбек"}
