@@ -126,7 +126,12 @@ def test_the_schema_never_accepts_what_the_form_refuses(code: str, data: st.Data
     cleaned = _clean(service, answers)
     if _schema_accepts(service, answers):
         assert cleaned is not None, answers
-        # Unchanged, except that an absent checkbox becomes false.
-        assert cleaned == {**{k: False for k in cleaned.keys() - answers.keys()}, **answers}
+        # Unchanged, except that an absent checkbox becomes false and text is NFC-normalized
+        # (a CJK compatibility ideograph such as U+51DE becomes its unified form).
+        canonical = {
+            k: unicodedata.normalize("NFC", v) if isinstance(v, str) else v
+            for k, v in answers.items()
+        }
+        assert cleaned == {**{k: False for k in cleaned.keys() - answers.keys()}, **canonical}
     if cleaned is not None:
         assert _schema_accepts(service, cleaned), (answers, cleaned)
