@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from kagazsyz.accounts.models import User
+
+# CI explores a fixed set of examples (each test's own, derived from its name), so a submission's
+# run is repeatable; on a developer's machine every run draws new examples.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 POPULATION_SIZE = 400
 POPULATION_SEED = 2026
