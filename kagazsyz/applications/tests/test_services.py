@@ -5,6 +5,7 @@ import pytest
 from kagazsyz.accounts.models import User
 from kagazsyz.applications.models import Application, Evidence, Status, Transition
 from kagazsyz.applications.services import application_process
+from kagazsyz.applications.tests.answers import answers_for
 from kagazsyz.documents.models import Document
 from kagazsyz.documents.verification import verify_pdf
 from kagazsyz.ledger.models import Entry
@@ -178,7 +179,7 @@ def test_an_approved_review_case_gets_its_document(citizen: User, submit) -> Non
     from kagazsyz.applications.services import application_approve
 
     application = submit(
-        citizen=citizen, service_code="ID-07", answers=_answers_for("ID-07", citizen)
+        citizen=citizen, service_code="ID-07", answers=answers_for("ID-07", citizen)
     )
     assert application.status == Status.IN_REVIEW
     application = application_approve(application_id=application.pk, actor="official:test")
@@ -194,7 +195,7 @@ def test_a_refused_case_keeps_its_code_and_text_and_cannot_be_decided_again(
     from kagazsyz.core.errors import DomainError, Message
 
     application = submit(
-        citizen=citizen, service_code="ID-07", answers=_answers_for("ID-07", citizen)
+        citizen=citizen, service_code="ID-07", answers=answers_for("ID-07", citizen)
     )
     text = Message(ky="Документ жетишсиз.", ru="Не хватает документа.", en="A document is missing.")
     application = application_refuse(
@@ -207,27 +208,3 @@ def test_a_refused_case_keeps_its_code_and_text_and_cannot_be_decided_again(
         application_approve(application_id=application.pk, actor="official:other")
     assert raised.value.code == "not_in_review"
     assert not Document.objects.filter(source_ref=str(application.pk)).exists()
-
-
-def _answers_for(code: str, citizen: User) -> dict[str, object]:
-    from kagazsyz.catalog.loader import get_catalog
-
-    service = get_catalog().service(code)
-    assert service is not None
-    answers: dict[str, object] = {}
-    for item in service.inputs:
-        if not item.required:
-            continue
-        if item.type == "choice":
-            answers[item.name] = item.choices[0].value
-        elif item.type == "personal_number":
-            answers[item.name] = citizen.personal_number
-        elif item.type == "date":
-            answers[item.name] = "2026-10-01"
-        elif item.type == "integer":
-            answers[item.name] = item.minimum or 1
-        elif item.type == "boolean":
-            answers[item.name] = True
-        else:
-            answers[item.name] = "Бишкек"
-    return answers

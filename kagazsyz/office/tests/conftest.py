@@ -10,6 +10,7 @@ import pytest
 
 from kagazsyz.accounts.models import Role, User
 from kagazsyz.accounts.services import official_role_grant
+from kagazsyz.applications.tests.answers import answers_for
 
 PASSWORD = "demo-Kagazsyz-2026"
 AGENCY = "DRN"  # civil registry: BIR-02 (review), BIR-01 (review, four eyes)
@@ -45,30 +46,6 @@ def supervisor(db: Any) -> User:
 def foreign_official(db: Any) -> User:
     """An official of the tax service, who must not see or decide civil-registry cases."""
     return make_official(4, agency=OTHER_AGENCY)
-
-
-def answers_for(code: str, citizen: User) -> dict[str, object]:
-    from kagazsyz.catalog.loader import get_catalog
-
-    service = get_catalog().service(code)
-    assert service is not None
-    answers: dict[str, object] = {}
-    for item in service.inputs:
-        if not item.required:
-            continue
-        if item.type == "choice":
-            answers[item.name] = item.choices[0].value
-        elif item.type == "personal_number":
-            answers[item.name] = citizen.personal_number
-        elif item.type == "date":
-            answers[item.name] = "2026-10-01"
-        elif item.type == "integer":
-            answers[item.name] = item.minimum or 1
-        elif item.type == "boolean":
-            answers[item.name] = True
-        else:
-            answers[item.name] = "Бишкек"
-    return answers
 
 
 @pytest.fixture

@@ -8,12 +8,13 @@ from django.utils import timezone
 
 from kagazsyz.accounts.models import Role, User
 from kagazsyz.applications.models import Application, Assignment, Status, Transition
+from kagazsyz.applications.tests.answers import answers_for
 from kagazsyz.core.errors import DomainError
 from kagazsyz.documents.models import Document
 from kagazsyz.ledger.models import Entry
 from kagazsyz.office import selectors, services
 from kagazsyz.office.models import Escalation, ProposalStatus
-from kagazsyz.office.tests.conftest import answers_for, make_official
+from kagazsyz.office.tests.conftest import make_official
 from kagazsyz.registries.models import DataAccess
 from kagazsyz.registries.selectors import data_access_for_subject
 

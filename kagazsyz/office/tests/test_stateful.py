@@ -29,11 +29,12 @@ from kagazsyz.accounts.services import citizen_sandbox_login
 from kagazsyz.applications.models import Application, Status
 from kagazsyz.applications.services import application_submit, application_transition
 from kagazsyz.applications.states import FINAL
+from kagazsyz.applications.tests.answers import answers_for
 from kagazsyz.core.errors import DomainError
 from kagazsyz.ledger.models import Entry
 from kagazsyz.office import services
 from kagazsyz.office.models import ProposalStatus, RefusalProposal
-from kagazsyz.office.tests.conftest import answers_for, make_official
+from kagazsyz.office.tests.conftest import make_official
 from kagazsyz.registries.models import SandboxResident
 from kagazsyz.tasks.worker import run_until_empty
 

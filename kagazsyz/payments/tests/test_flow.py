@@ -152,11 +152,11 @@ def test_a_review_service_is_paid_before_review_and_refunded_when_the_agency_ref
     citizen: User, submit: Any, client: Client
 ) -> None:
     from kagazsyz.applications.services import application_refuse
-    from kagazsyz.applications.tests.test_services import _answers_for
+    from kagazsyz.applications.tests.answers import answers_for
     from kagazsyz.core.errors import Message
 
     application = submit(
-        citizen=citizen, service_code="HOME-01", answers=_answers_for("HOME-01", citizen)
+        citizen=citizen, service_code="HOME-01", answers=answers_for("HOME-01", citizen)
     )
     assert application.status == Status.AWAITING_PAYMENT
     invoice = Invoice.objects.get(application=application)
