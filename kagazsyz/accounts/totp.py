@@ -44,7 +44,7 @@ def totp_code(secret: str, unix_time: float) -> str:
 def totp_match(secret: str, code: str, unix_time: float, *, window: int = 1) -> int | None:
     """The time step ``code`` belongs to (allowing ``window`` steps of clock drift), or None."""
     candidate = code.strip().replace(" ", "")
-    if len(candidate) != DIGITS or not candidate.isdigit():
+    if len(candidate) != DIGITS or not (candidate.isascii() and candidate.isdigit()):
         return None
     key, now = _key(secret), totp_step(unix_time)
     for step in range(now - window, now + window + 1):

@@ -124,3 +124,8 @@ ENGLISH_COPY_UNAVAILABLE = Message(
     ru="Копию на английском создать нельзя: ключ подписи ведомства сменился.",
     en="An English copy cannot be made: the agency's signing key has changed since issue.",
 )
+TIMESTAMP_UNAVAILABLE = Message(
+    ky="Убакыт белгисинин кызматы азыр жооп бербей жатат; бир аздан кийин кайра аракет кылыңыз.",
+    ru="Служба меток времени сейчас не отвечает; попробуйте немного позже.",
+    en="The time-stamp service is not answering; try again in a moment.",
+)

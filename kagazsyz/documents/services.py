@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
 from kagazsyz.accounts.models import User
 from kagazsyz.core.errors import DomainError
@@ -244,6 +245,8 @@ def document_pdf_with_english(document: Document) -> bytes:
     is possible only while that key is the agency's current one."""
     from kagazsyz.catalog.loader import get_catalog
 
+    if document.revoked_at is not None:
+        raise DomainError("document_revoked", messages.ALREADY_REVOKED, status=409)
     signer = signing_key_for(document.agency_code)
     if signer.key_id != document.key_id:
         raise DomainError("english_copy_unavailable", messages.ENGLISH_COPY_UNAVAILABLE, status=409)
@@ -260,4 +263,9 @@ def document_pdf_with_english(document: Document) -> bytes:
         qr_payload=document.qr_payload,
         english=True,
     )
-    return sign_pdf(render_pdf(content), signer=signer, qr_payload=document.qr_payload)
+    try:
+        return sign_pdf(render_pdf(content), signer=signer, qr_payload=document.qr_payload)
+    except TimestampRequestError as exc:
+        raise DomainError(
+            "timestamp_unavailable", messages.TIMESTAMP_UNAVAILABLE, status=503
+        ) from exc

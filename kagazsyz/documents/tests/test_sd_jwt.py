@@ -297,6 +297,14 @@ def test_english_copy_on_request_verifies_like_the_original(
         keys.reset_cache()
 
 
+def test_no_english_copy_of_a_revoked_document(client: Client, document: Document) -> None:
+    document_revoke(document=document, reason="mistake", actor="test")
+    client.force_login(document.holder)
+    response = client.get(f"/documents/{document.pk}/pdf/en/?lang=en")
+    assert response.status_code == 409
+    assert "revoked" in response.content.decode()
+
+
 def test_a_document_issued_before_positions_gets_one_for_its_proof(document: Document) -> None:
     Document.objects.filter(pk=document.pk).update(status_index=None)
     document.refresh_from_db()
