@@ -23,3 +23,14 @@ def bounded_int(minimum: int, maximum: int) -> Callable[[str], int]:
 PORT = bounded_int(0, 65535)
 COUNT = bounded_int(0, 100_000_000)
 POSITIVE = bounded_int(1, 100_000_000)
+
+
+def seconds(text: str) -> float:
+    """A pause between runs of a periodic command: zero (run once) up to a day."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value <= 86_400:
+        raise argparse.ArgumentTypeError(f"{value:g} is not between 0 and 86400 seconds")
+    return value

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from kagazsyz.core.arguments import POSITIVE
+from kagazsyz.core.arguments import POSITIVE, seconds
 from kagazsyz.ledger.tree import ledger_sequence, tree_head_latest
 from kagazsyz.ledger.verify import ledger_verify
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         sequence.add_argument("--batch", type=POSITIVE, default=1000)
         sequence.add_argument(
             "--every",
-            type=float,
+            type=seconds,
             default=0.0,
             help="keep running, sequencing every SECONDS (the sequencer process of a deployment)",
         )

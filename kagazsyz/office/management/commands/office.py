@@ -13,6 +13,7 @@ from django.db import transaction
 
 from kagazsyz.accounts.models import TotpDevice
 from kagazsyz.accounts.totp import totp_code
+from kagazsyz.core.arguments import seconds
 from kagazsyz.office.tasks import ESCALATE_TASK
 from kagazsyz.tasks.services import task_enqueue
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         escalate = sub.add_parser("escalate", help="enqueue the sweep of breached deadlines")
         escalate.add_argument(
-            "--every", type=float, default=0.0, help="keep enqueueing every SECONDS"
+            "--every", type=seconds, default=0.0, help="keep enqueueing every SECONDS"
         )
         totp = sub.add_parser("totp", help="print the current TOTP code of a demo official")
         totp.add_argument("personal_number")

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from kagazsyz.core.arguments import COUNT, POSITIVE, seconds
 from kagazsyz.oversight.aggregates import aggregates_rebuild, aggregates_refresh
 from kagazsyz.oversight.history import history_exists, history_generate
 from kagazsyz.oversight.selectors import plan_problems
@@ -28,11 +29,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("what", choices=["history", "refresh", "plan"])
-        parser.add_argument("--count", type=int, default=200_000, help="history: applications")
+        parser.add_argument("--count", type=COUNT, default=200_000, help="history: applications")
         parser.add_argument("--seed", type=int, default=2026, help="history: random seed")
-        parser.add_argument("--days", type=int, default=DEFAULT_REFRESH_DAYS, help="refresh window")
+        parser.add_argument(
+            "--days", type=POSITIVE, default=DEFAULT_REFRESH_DAYS, help="refresh window"
+        )
         parser.add_argument("--full", action="store_true", help="refresh: rebuild everything")
-        parser.add_argument("--every", type=float, default=0, help="refresh: repeat every N s")
+        parser.add_argument("--every", type=seconds, default=0, help="refresh: repeat every N s")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["what"] == "history":
