@@ -50,7 +50,8 @@ def document_status(number: str) -> DocumentStatus | None:
 
 
 def document_by_number(number: str) -> Document | None:
-    return Document.objects.filter(number=number).first()
+    """A document's record without its PDF bytes (what a verification page needs to show)."""
+    return Document.objects.filter(number=number).defer("pdf").first()
 
 
 def documents_for_holder(*, holder: User) -> QuerySet[Document]:

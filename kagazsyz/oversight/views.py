@@ -204,7 +204,8 @@ def _published(name: str) -> PublishedFile:
 @public
 def open_data(request: HttpRequest) -> HttpResponse:
     """The index of open-data files, and the latest days of the agency file as a table."""
-    document = json.loads(_published("agencies-daily.json").content)
+    published = _published("agencies-daily.json")
+    document = json.loads(published.content)
     days = sorted({row["day"] for row in document["rows"]})[-7:]
     rows = [
         {
@@ -224,7 +225,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
             "document": document,
             "rows": sorted(rows, key=lambda row: (row["day"], row["name"]), reverse=True),
             "threshold": THRESHOLD,
-            "published": _published("agencies-daily.json").published_at,
+            "published": published.published_at,
         },
     )
 
